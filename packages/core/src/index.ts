@@ -1,0 +1,19 @@
+import "./dispose.ts";
+
+export { type ErrorKind, FusioError, type FusioErrorOptions } from "./errors.ts";
+export type { File, Read, Write } from "./file.ts";
+export {
+  type Capabilities,
+  type CasCondition,
+  type CasFs,
+  type FileMeta,
+  type Fs,
+  isCasFs,
+  type ListOptions,
+  type PutConditionalOptions,
+} from "./fs.ts";
+export type { HttpClient, HttpRequest, HttpResponse } from "./http.ts";
+export { type NormalizedOpenOptions, normalizeOpenOptions, type OpenOptions, type SyncLevel } from "./options.ts";
+export { Path, toPath } from "./path.ts";
+export { type AbortSignalLike, abortError, type CallOptions, type ErrorContext, throwIfAborted } from "./signal.ts";
+export { checkBytes, checkCasCondition, checkPosition } from "./validate.ts";

@@ -1,0 +1,38 @@
+import { FusioError } from "./errors.ts";
+
+/**
+ * The part of the WHATWG `AbortSignal` that fusio uses. Any real `AbortSignal` fits; core
+ * declares its own shape so it needs no DOM or runtime types.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** The options every async fusio method takes as its last argument. */
+export interface CallOptions {
+  /** Cancels the operation: it rejects with kind `Aborted` and leaves nothing half-done. */
+  signal?: AbortSignalLike | undefined;
+}
+
+/** What a backend puts on the errors it raises for one call. */
+export interface ErrorContext {
+  op: string;
+  path?: string | undefined;
+  backend?: string | undefined;
+}
+
+/** The `Aborted` error for `signal`, with its reason as the cause. */
+export function abortError(signal: AbortSignalLike | undefined, context: ErrorContext): FusioError {
+  return new FusioError("Aborted", "the operation was aborted", { ...context, cause: signal?.reason });
+}
+
+/**
+ * For implementers: rejects before any effect when the caller's signal has already fired.
+ * @throws FusioError `Aborted`.
+ */
+export function throwIfAborted(signal: AbortSignalLike | undefined, context: ErrorContext): void {
+  if (signal?.aborted) throw abortError(signal, context);
+}

@@ -1,0 +1,2 @@
+export { MemoryFile } from "./memory-file.ts";
+export { MemoryFs, type MemoryFsOptions } from "./memory-fs.ts";

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `pnpm test`: runs every test run the project has (vitest under Node; more runtimes add
+// entries to RUNS), each with a JSON report, then prints one closing line
+// "N passed, N failed" summed from the runners' own results. Exits non-zero on any failure.
+// Extra arguments go to every run (e.g. `pnpm test packages/core`).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const vitest = join(root, "node_modules/vitest/vitest.mjs");
+
+/** Each run: a name and the command that runs vitest (or a compatible runner) with a JSON report at `report`. */
+const RUNS = [
+  {
+    name: "node",
+    command: (report) => [
+      process.execPath,
+      vitest,
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+  },
+];
+
+const args = process.argv.slice(2);
+const dir = mkdtempSync(join(tmpdir(), "fusio-test-"));
+let passed = 0;
+let failed = 0;
+let ok = true;
+try {
+  for (const run of RUNS) {
+    const report = join(dir, `${run.name}.json`);
+    const [command, ...rest] = run.command(report);
+    console.log(`\n=== ${run.name}: ${[command, ...rest, ...args].join(" ")}`);
+    const result = spawnSync(command, [...rest, ...args], { cwd: root, stdio: "inherit" });
+    let summary;
+    try {
+      summary = JSON.parse(readFileSync(report, "utf8"));
+    } catch {
+      summary = undefined;
+    }
+    if (summary) {
+      passed += summary.numPassedTests;
+      failed += summary.numFailedTests;
+      // Suites that failed to load count as failures even when they held no test.
+      failed += summary.testResults.filter(
+        (file) => file.status === "failed" && file.assertionResults.length === 0,
+      ).length;
+    } else {
+      console.error(`${run.name}: the runner wrote no report`);
+      failed += 1;
+    }
+    if (result.status !== 0) ok = false;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);
