@@ -1,0 +1,127 @@
+// Interleaved micro-benchmarks: every case of a group runs once per round, in rotating order,
+// so slow and fast phases of this VM hit all of them alike. Reports the median and spread of
+// the per-round rates and each case's ratio to the group's baseline.
+import os from "node:os";
+
+export interface BenchCase {
+  /** Shown in the report, e.g. "NodeFs.readExactAt" or "fs.read (callback)". */
+  name: string;
+  /** One operation. */
+  op(): Promise<unknown>;
+  /** Operations in flight at once (default 1). */
+  concurrency?: number;
+  /** Units per operation for a throughput column (bytes for MB/s); default ops. */
+  unitsPerOp?: number;
+}
+
+export interface BenchGroup {
+  /** What is measured, e.g. "4 KiB random readExactAt, 1 in flight". */
+  title: string;
+  /** The name of the case that ratios divide by. */
+  baseline: string;
+  cases: BenchCase[];
+  /** Operations per case per round (default 2000). */
+  opsPerRound?: number;
+  /** Rounds (default 5). */
+  rounds?: number;
+  /** `"ops/s"` (default) or `"MB/s"`. */
+  unit?: "ops/s" | "MB/s";
+}
+
+export interface CaseResult {
+  name: string;
+  median: number;
+  min: number;
+  max: number;
+  /** median / baseline median (higher = faster). */
+  ratio: number;
+}
+
+export interface GroupResult {
+  title: string;
+  baseline: string;
+  unit: string;
+  rounds: number;
+  results: CaseResult[];
+}
+
+async function timeCase(benchCase: BenchCase, ops: number): Promise<number> {
+  const concurrency = benchCase.concurrency ?? 1;
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < ops) await benchCase.op();
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return (ops * (benchCase.unitsPerOp ?? 1)) / seconds;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Runs one group: a warm-up, then `rounds` rounds with the case order rotated each round. */
+export async function runGroup(group: BenchGroup): Promise<GroupResult> {
+  const ops = group.opsPerRound ?? 2000;
+  const rounds = group.rounds ?? 5;
+  const unit = group.unit ?? "ops/s";
+  const scale = unit === "MB/s" ? 1 / 1e6 : 1;
+  const rates = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
+  for (const benchCase of group.cases) await timeCase(benchCase, Math.max(10, ops >> 3));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < group.cases.length; i++) {
+      const benchCase = group.cases[(i + round) % group.cases.length] as BenchCase;
+      rates.get(benchCase.name)?.push((await timeCase(benchCase, ops)) * scale);
+    }
+  }
+  const baseline = median(rates.get(group.baseline) ?? [Number.NaN]);
+  return {
+    title: group.title,
+    baseline: group.baseline,
+    unit,
+    rounds,
+    results: group.cases.map((benchCase) => {
+      const values = rates.get(benchCase.name) ?? [];
+      const value = median(values);
+      return {
+        name: benchCase.name,
+        median: value,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        ratio: value / baseline,
+      };
+    }),
+  };
+}
+
+/** Where and with what the numbers were taken. */
+export function machine(): Record<string, string> {
+  return {
+    date: new Date().toISOString(),
+    cpu: `${os.cpus()[0]?.model ?? "unknown"} x${os.cpus().length}`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+/** A Markdown table of one group. */
+export function table(group: GroupResult): string {
+  const lines = [
+    `### ${group.title}`,
+    "",
+    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} |`,
+    "|---|---:|---:|---:|",
+  ];
+  for (const row of group.results) {
+    const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+    lines.push(`| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} |`);
+  }
+  return lines.join("\n");
+}
