@@ -1,0 +1,36 @@
+import { FusioError } from "@fusio/core";
+import { MemoryFs } from "@fusio/memory";
+import { exists, readFile, writeFile } from "@fusio/util";
+import { describe, expect, it } from "vitest";
+
+const text = (value: string) => new TextEncoder().encode(value);
+
+describe("readFile, writeFile, exists", () => {
+  it("write replaces, append extends, read returns everything", async () => {
+    const fs = new MemoryFs();
+    await writeFile(fs, "dir/a.txt", text("one"));
+    await writeFile(fs, "dir/a.txt", text("two"));
+    await writeFile(fs, "dir/a.txt", text("+three"), { append: true });
+    expect(new TextDecoder().decode(await readFile(fs, "dir/a.txt"))).toBe("two+three");
+  });
+
+  it("exists is true for files, false for missing paths, and passes other errors on", async () => {
+    const fs = new MemoryFs();
+    await writeFile(fs, "a", text("x"));
+    expect(await exists(fs, "a")).toBe(true);
+    expect(await exists(fs, "b")).toBe(false);
+    await expect(exists(fs, "a//b")).rejects.toSatisfy((e) => FusioError.is(e, "InvalidPath"));
+  });
+
+  it("readFile of a missing path rejects NotFound", async () => {
+    await expect(readFile(new MemoryFs(), "nope")).rejects.toSatisfy((e) => FusioError.is(e, "NotFound"));
+  });
+
+  it("writeFile with an aborted signal writes nothing", async () => {
+    const fs = new MemoryFs();
+    await expect(writeFile(fs, "a", text("x"), { signal: AbortSignal.abort() })).rejects.toSatisfy((e) =>
+      FusioError.is(e, "Aborted"),
+    );
+    expect(await exists(fs, "a")).toBe(false);
+  });
+});
