@@ -1,0 +1,14 @@
+import { MemoryFs } from "@fusio/memory";
+import { expect, it } from "vitest";
+import { tour } from "../src/tour.ts";
+
+it("the demo tour runs on memory and leaves nothing behind", async () => {
+  const fs = new MemoryFs();
+  const lines: string[] = [];
+  await tour(fs, (line) => lines.push(line));
+  expect(lines.some((line) => line.includes('read    6 bytes at offset 11: "second"'))).toBe(true);
+  expect(lines.some((line) => line.includes("a stale tag is refused: PreconditionFailed"))).toBe(true);
+  const left = [];
+  for await (const entry of fs.list("", { recursive: true })) left.push(entry);
+  expect(left).toEqual([]);
+});
