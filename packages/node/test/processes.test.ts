@@ -26,7 +26,8 @@ describe("NodeFs across processes", () => {
   });
   afterEach(async () => {
     for (const child of started.splice(0)) {
-      if (child.child.exitCode === null && child.child.signalCode === null) await kill9(child);
+      child.child.kill("SIGKILL");
+      await child.exited;
     }
     dir.cleanup();
   });
