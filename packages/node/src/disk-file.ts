@@ -61,6 +61,8 @@ export class DiskFile implements File {
   readonly #writer: DiskWriter | undefined;
   #newDirectories: readonly string[] | undefined;
   #closed = false;
+  /** Open for reading, not closed, no runtime writer: reads need no further checks. */
+  #plainRead: boolean;
   #closing: Promise<void> | undefined;
   /** Reads and metadata calls in flight; close waits for them before releasing the fd. */
   #busy = 0;
@@ -80,6 +82,7 @@ export class DiskFile implements File {
     this.#syncOnClose = init.syncOnClose;
     this.#newDirectories = init.newDirectories;
     this.#writer = init.writer;
+    this.#plainRead = init.read && init.writer === undefined;
   }
 
   #context(op: string): ErrorContext {
@@ -101,38 +104,61 @@ export class DiskFile implements File {
   }
 
   readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    if (!(buf instanceof Uint8Array))
+    if (!(buf instanceof Uint8Array)) {
       return Promise.reject(badArgument("buf must be a Uint8Array", this.#context("readExactAt")));
+    }
     if (!Number.isSafeInteger(pos) || pos < 0) {
       return Promise.reject(
         badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, this.#context("readExactAt")),
       );
     }
-    const refused = this.#refuse("readExactAt", "read", options);
-    if (refused) return Promise.reject(refused);
     const length = buf.length;
-    if (length === 0 || this.#writer) return this.#readSlow(buf, pos);
+    // The common case in one test: open for reading, no signal, no runtime writer, not empty.
+    if (!this.#plainRead || options?.signal !== undefined || length === 0) {
+      const refused = this.#refuse("readExactAt", "read", options);
+      if (refused) return Promise.reject(refused);
+      if (length === 0 || this.#writer) return this.#readSlow(buf, pos);
+    }
     const fd = this.#fd;
     this.#busy++;
+    // Callbacks are inline and anonymous: a named closure per call costs a `__name` wrapper
+    // under transpilers that keep names (tsx, esbuild `keepNames`), ~10% of a 4 KiB read.
     return new Promise<T>((resolve, reject) => {
-      let done = 0;
-      const onRead = (error: NodeJS.ErrnoException | null, read: number): void => {
-        done += read;
-        if (error) {
-          this.#done();
-          reject(fromErrno(error, this.#context("readExactAt")));
-        } else if (done === length) {
-          this.#done();
+      fs.read(fd, buf, 0, length, pos, (error, read) => {
+        if (read === length) {
+          if (--this.#busy === 0 && this.#onIdle) this.#onIdle();
           resolve(buf);
-        } else if (read === 0) {
-          this.#done();
-          reject(eof(length, pos, this.#context("readExactAt")));
         } else {
-          fs.read(fd, buf, done, length - done, pos + done, onRead);
+          this.#readMore(buf, pos, read ?? 0, read ?? 0, error, resolve, reject);
         }
-      };
-      fs.read(fd, buf, 0, length, pos, onRead);
+      });
     });
+  }
+
+  /** Continues a short read (or settles it); `done` bytes of `buf` are filled. */
+  #readMore<T extends Uint8Array>(
+    buf: T,
+    pos: number,
+    done: number,
+    read: number,
+    error: NodeJS.ErrnoException | null,
+    resolve: (buf: T) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    if (error) {
+      this.#done();
+      reject(fromErrno(error, this.#context("readExactAt")));
+    } else if (done === buf.length) {
+      this.#done();
+      resolve(buf);
+    } else if (read === 0) {
+      this.#done();
+      reject(eof(buf.length, pos, this.#context("readExactAt")));
+    } else {
+      fs.read(this.#fd, buf, done, buf.length - done, pos + done, (nextError, nextRead) =>
+        this.#readMore(buf, pos, done + (nextRead ?? 0), nextRead ?? 0, nextError, resolve, reject),
+      );
+    }
   }
 
   /** Zero-length reads (which must still reject past the end) and reads behind a runtime writer. */
@@ -248,21 +274,22 @@ export class DiskFile implements File {
       );
       return;
     }
-    const fd = this.#fd;
-    const length = data.length;
-    let done = 0;
-    const onWrite = (error: NodeJS.ErrnoException | null, written: number): void => {
-      done += written;
-      if (error) {
-        this.#fail(job, error);
-      } else if (done < length) {
-        fs.write(fd, data, done, length - done, null, onWrite);
-      } else {
-        job.resolve();
-        this.#next();
-      }
-    };
-    fs.write(fd, data, 0, length, null, onWrite);
+    fs.write(this.#fd, data, 0, data.length, null, (error, written) => this.#wrote(job, written ?? 0, error));
+  }
+
+  /** Continues a short append (or settles it); `done` bytes of the job are written. */
+  #wrote(job: WriteJob, done: number, error: NodeJS.ErrnoException | null): void {
+    const { data } = job;
+    if (error) {
+      this.#fail(job, error);
+    } else if (done < data.length) {
+      fs.write(this.#fd, data, done, data.length - done, null, (nextError, written) =>
+        this.#wrote(job, done + (written ?? 0), nextError),
+      );
+    } else {
+      job.resolve();
+      this.#next();
+    }
   }
 
   #next(): void {
@@ -348,6 +375,7 @@ export class DiskFile implements File {
     if (this.#closing) return this.#closing;
     if (options?.signal?.aborted) return Promise.reject(abortError(options.signal, this.#context("close")));
     this.#closed = true;
+    this.#plainRead = false;
     this.#closing = this.#close();
     return this.#closing;
   }

@@ -74,10 +74,12 @@ describe("NodeFs across processes", () => {
     const holder = start("hold", dir.path, "held.json");
     await holder.next((message) => message === "locked");
     expect(readdirSync(dir.path).some((name) => name.startsWith(".fusio-lock-"))).toBe(true);
+    expect(readdirSync(dir.path).some((name) => name.startsWith(".fusio-tmp-"))).toBe(true);
     await kill9(holder);
     const next = await fs.putConditional("held.json", text("v2"), { ifMatch: tag });
     expect(typeof next).toBe("string");
     expect(decode((await fs.loadWithTag("held.json"))?.data ?? new Uint8Array())).toBe("v2");
+    // The stale lock was broken and the dead writer's temp file swept.
     expect(readdirSync(dir.path)).toEqual(["held.json"]);
   }, 60_000);
 

@@ -19,7 +19,7 @@
 // starting `.fusio-` are hidden from list), and at most a lock that the next writer breaks.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { hostname } from "node:os";
+import { hostname, uptime } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { type AbortSignalLike, abortError, type CasCondition, type ErrorContext, FusioError } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
@@ -30,6 +30,7 @@ import {
   link,
   lstat,
   openFd,
+  readdir,
   readPrefix,
   readText,
   rename,
@@ -161,8 +162,38 @@ const registry = globalThis as Record<symbol, Map<string, Promise<void>> | undef
 registry[QUEUES_KEY] ??= new Map();
 const queues: Map<string, Promise<void>> = registry[QUEUES_KEY];
 
-function randomName(kind: string): string {
-  return `${RESERVED_PREFIX}${kind}-${process.pid}-${randomBytes(6).toString("hex")}`;
+// Temp files carry a hash of the host name and the writer's pid, so that a later writer on the
+// same host can tell the leftovers of a dead process from files still being written.
+const HOST = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+const LEFTOVER = new RegExp(`^\\${RESERVED_PREFIX}(?:tmp|broken)-${HOST}-(\\d+)-`);
+
+/** A fresh name for one of fusio's own files (hidden from list). */
+export function reservedName(kind: "tmp" | "broken"): string {
+  return `${RESERVED_PREFIX}${kind}-${HOST}-${process.pid}-${randomBytes(6).toString("hex")}`;
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes temp files that crashed writers of this host left in `directory`: those of a dead
+ * pid, and those written before the machine booted. Best effort; runs on the first CAS in a
+ * directory and whenever a stale lock is broken there.
+ */
+async function sweep(directory: string, force: boolean): Promise<void> {
+  if (!force && swept.has(directory)) return;
+  if (swept.size > 10_000) swept.clear();
+  swept.add(directory);
+  const bootedAt = Date.now() - uptime() * 1000;
+  try {
+    for (const entry of await readdir(directory)) {
+      const pid = Number(LEFTOVER.exec(entry.name)?.[1]);
+      if (!pid || pid === process.pid) continue;
+      const path = join(directory, entry.name);
+      if (!alive(pid) || (await lstat(path)).mtimeMs < bootedAt) await unlink(path);
+    }
+  } catch {
+    // Leftovers are invisible to list; failing to remove them is harmless.
+  }
 }
 
 function lockPathOf(path: string): string {
@@ -253,7 +284,7 @@ async function takeFileLock(
 ): Promise<string> {
   const me = await self();
   const token = randomBytes(12).toString("hex");
-  const draft = join(dirname(lockPath), randomName("tmp"));
+  const draft = join(dirname(lockPath), reservedName("tmp"));
   const fd = await openFd(draft, O_WRONLY | O_CREAT | O_EXCL);
   try {
     await writeFully(fd, new TextEncoder().encode(`${me.boot}\n${me.host}\n${process.pid}\n${me.start}\n${token}\n`));
@@ -280,6 +311,7 @@ async function takeFileLock(
       }
       if (await isStale(text, ageMs, leaseMs)) {
         await breakLock(lockPath, text);
+        await sweep(dirname(lockPath), true);
         continue;
       }
       const backoff = Math.min(50, 2 ** Math.min(attempt, 6));
@@ -295,7 +327,7 @@ async function takeFileLock(
  * delete it when it is the one judged stale (otherwise put it back if the slot is still free).
  */
 async function breakLock(lockPath: string, staleText: string): Promise<void> {
-  const aside = join(dirname(lockPath), randomName("broken"));
+  const aside = join(dirname(lockPath), reservedName("broken"));
   try {
     await rename(lockPath, aside);
   } catch (error) {
@@ -320,7 +352,8 @@ export async function putConditional(
   leaseMs?: number,
 ): Promise<string> {
   const directory = dirname(path);
-  const temp = join(directory, randomName("tmp"));
+  await sweep(directory, false);
+  const temp = join(directory, reservedName("tmp"));
   let fd: number;
   try {
     fd = await openFd(temp, O_WRONLY | O_CREAT | O_EXCL);

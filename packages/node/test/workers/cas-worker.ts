@@ -2,14 +2,15 @@
 //   counter ROOT KEY N    wait for "go", then make N tag-guarded increments of a JSON counter
 //   create ROOT KEY ID    wait for "go", then try one ifNotExists create
 //   churn ROOT KEY SIZE   CAS-replace KEY with SIZE-byte self-checking versions forever
-//   hold ROOT KEY         take KEY's CAS lock and wait to be killed
+//   hold ROOT KEY         leave a temp file, take KEY's CAS lock and wait to be killed
 //   append ROOT KEY       append numbered records to KEY forever
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FusioError } from "@fusio/core";
 import { NodeFs } from "@fusio/node";
-import { acquireLock } from "../../src/internal/cas.ts";
+import { acquireLock, reservedName } from "../../src/internal/cas.ts";
 
 const [mode, root, key, arg] = process.argv.slice(2) as [string, string, string, string];
 const fs = new NodeFs({ root });
@@ -86,6 +87,8 @@ switch (mode) {
     }
   }
   case "hold": {
+    // As a writer killed mid-CAS: its temp file written, the lock held.
+    writeFileSync(join(fs.root, reservedName("tmp")), "new content, never published");
     await acquireLock(join(fs.root, key), undefined, { op: "test" });
     say("locked");
     setInterval(() => undefined, 60_000);
