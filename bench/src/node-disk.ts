@@ -8,7 +8,7 @@ import { NodeFs } from "@fusio/node";
 import type { BenchCase, BenchGroup } from "./harness.ts";
 
 const KiB = 4096;
-const FILE_SIZE = 256 * 1024 * 1024;
+const FILE_SIZE = 64 * 1024 * 1024;
 const BLOCKS = FILE_SIZE / KiB;
 
 function openFd(path: string, flags: string): Promise<number> {
@@ -18,7 +18,7 @@ function openFd(path: string, flags: string): Promise<number> {
 export async function nodeDiskGroups(): Promise<BenchGroup[]> {
   const dir = fs.mkdtempSync(join(tmpdir(), "fusio-bench-disk-"));
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  // A 256 MiB file of pseudo-random bytes, written once (page-cached afterwards).
+  // A 64 MiB file of pseudo-random bytes, written once (page-cached afterwards).
   const source = join(dir, "read.bin");
   const chunk = new Uint8Array(16 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);
   const out = fs.openSync(source, "w");
@@ -67,7 +67,7 @@ export async function nodeDiskGroups(): Promise<BenchGroup[]> {
 
   return [
     {
-      title: "4 KiB random readExactAt over a 256 MiB file, 1 in flight (Node)",
+      title: "4 KiB random readExactAt over a 64 MiB file, 1 in flight (Node)",
       baseline: "fs.read callback (bare)",
       unit: "MB/s",
       opsPerRound: 4_000,
@@ -75,7 +75,7 @@ export async function nodeDiskGroups(): Promise<BenchGroup[]> {
       cases: readCases(1),
     },
     {
-      title: "4 KiB random readExactAt over a 256 MiB file, 16 in flight (Node)",
+      title: "4 KiB random readExactAt over a 64 MiB file, 16 in flight (Node)",
       baseline: "fs.read callback (bare)",
       unit: "MB/s",
       opsPerRound: 8_000,
