@@ -10,10 +10,10 @@
 // 4. The directory is fsync'ed, then the lock is released.
 //
 // The lock is a file created atomically with link() from a temp file holding its owner's
-// identity (boot id, pid, the pid's start time, a random token). A lock whose owner is
-// certainly gone is stale and is broken by the next writer: another boot, a dead pid, a pid
-// reused by a younger process, or this very process (an in-process queue orders our own
-// writers, so a lock of ours that nobody here holds is left from a crash of an older copy).
+// identity (boot id, pid, the pid's start time, a random token, the worker thread). A lock whose
+// owner is certainly gone is stale and is broken by the next writer: another boot, a dead pid,
+// a pid reused by a younger process, or this very thread (an in-thread queue orders our own
+// writers, so a lock of this thread that it is waiting for was left by an earlier failure).
 // A lock from another host (shared file systems) is stale after `leaseMs`. A process killed
 // at any step therefore leaves the old or the new content, a temp file nobody sees (names
 // starting `.fusio-` are hidden from list), and at most a lock that the next writer breaks.
@@ -21,6 +21,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { hostname, uptime } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { type AbortSignalLike, abortError, type CasCondition, type ErrorContext, FusioError } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
 import {
@@ -101,6 +102,7 @@ interface Owner {
   readonly pid: number;
   readonly start: string;
   readonly token: string;
+  readonly thread: number;
 }
 
 let identity: Promise<{ boot: string; host: string; start: string }> | undefined;
@@ -128,10 +130,11 @@ function self(): Promise<{ boot: string; host: string; start: string }> {
 }
 
 function parseOwner(text: string): Owner | undefined {
-  const [boot, host, pid, start, token] = text.split("\n");
+  const [boot, host, pid, start, token, thread] = text.split("\n");
   if (boot === undefined || host === undefined || start === undefined || !token) return undefined;
   const number = Number(pid);
-  return Number.isSafeInteger(number) && number > 0 ? { boot, host, pid: number, start, token } : undefined;
+  if (!Number.isSafeInteger(number) || number <= 0) return undefined;
+  return { boot, host, pid: number, start, token, thread: Number(thread) };
 }
 
 function alive(pid: number): boolean {
@@ -150,13 +153,16 @@ async function isStale(text: string, ageMs: number, leaseMs: number): Promise<bo
   const me = await self();
   if (owner.host !== me.host) return ageMs > leaseMs;
   if (owner.boot !== me.boot) return true;
-  if (owner.pid === process.pid) return true;
+  // Our own thread's queue orders its writers, so a lock of ours that this thread is waiting
+  // for is left over. Another worker thread of this process may hold it legitimately.
+  if (owner.pid === process.pid) return owner.thread === threadId;
   if (!alive(owner.pid)) return true;
   return owner.start !== "" && (await startTime(owner.pid)) !== owner.start;
 }
 
-// In-process queue per lock path, shared by every copy of this module in the process, so that
-// our own writers wait without polling and a lock file naming this pid is known to be stale.
+// Queue per lock path, shared by every copy of this module in this thread (worker threads have
+// their own), so that our own writers wait without polling and a lock file naming this thread
+// is known to be stale.
 const QUEUES_KEY = Symbol.for("@fusio/node/cas-queues");
 const registry = globalThis as Record<symbol, Map<string, Promise<void>> | undefined>;
 registry[QUEUES_KEY] ??= new Map();
@@ -287,7 +293,10 @@ async function takeFileLock(
   const draft = join(dirname(lockPath), reservedName("tmp"));
   const fd = await openFd(draft, O_WRONLY | O_CREAT | O_EXCL);
   try {
-    await writeFully(fd, new TextEncoder().encode(`${me.boot}\n${me.host}\n${process.pid}\n${me.start}\n${token}\n`));
+    await writeFully(
+      fd,
+      new TextEncoder().encode(`${me.boot}\n${me.host}\n${process.pid}\n${me.start}\n${token}\n${threadId}\n`),
+    );
   } finally {
     await closeFd(fd);
   }
