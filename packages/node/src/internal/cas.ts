@@ -202,7 +202,8 @@ async function sweep(directory: string, force: boolean): Promise<void> {
   }
 }
 
-function lockPathOf(path: string): string {
+/** The lock file that orders CAS writers of `path`. */
+export function lockPathOf(path: string): string {
   const name = createHash("sha256").update(basename(path)).digest("hex").slice(0, 24);
   return join(dirname(path), `${RESERVED_PREFIX}lock-${name}`);
 }
