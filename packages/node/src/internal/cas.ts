@@ -21,6 +21,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { hostname, uptime } from "node:os";
 import { basename, dirname, join } from "node:path";
+import process from "node:process";
 import { threadId } from "node:worker_threads";
 import { type AbortSignalLike, abortError, type CasCondition, type ErrorContext, FusioError } from "@fusio/core";
 import { errnoCode } from "./errors.ts";

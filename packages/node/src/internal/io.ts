@@ -2,6 +2,7 @@
 // primitive (see shared/reference/disk-notes.md), and calling through the `fs` default export
 // at call time keeps every system call observable to the tests (which spy on it).
 import fs from "node:fs";
+import process from "node:process";
 
 export type Callback<T> = (error: NodeJS.ErrnoException | null, value: T) => void;
 
