@@ -44,7 +44,12 @@ export class Root {
 
   /** The root with its own symlinks resolved; made on first use when missing. */
   real(): Promise<string> {
-    this.#real ??= mkdirs(this.path).then(() => realpath(this.path));
+    this.#real ??= mkdirs(this.path)
+      .then(() => realpath(this.path))
+      .catch((error: unknown) => {
+        this.#real = undefined; // try again next time (permissions may be fixed meanwhile)
+        throw error;
+      });
     return this.#real;
   }
 
