@@ -3,7 +3,7 @@ import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { lockPathOf } from "../src/internal/cas.ts";
+import { lockPathOf } from "../src/internal/lock.ts";
 import { rejectsWith, tempDir, text } from "./helpers.ts";
 
 describe("CAS lock files", () => {

@@ -1,8 +1,8 @@
 import type { Dirent, Stats } from "node:fs";
 import { join } from "node:path";
 import { type AbortSignalLike, abortError, type ErrorContext, type FileMeta, Path } from "@fusio/core";
-import { RESERVED_PREFIX } from "./cas.ts";
 import { isMissing, readdir, realpath, stat } from "./io.ts";
+import { RESERVED_PREFIX } from "./lock.ts";
 import type { Root } from "./root.ts";
 
 /** How many entries of one directory are stat'ed at once. */

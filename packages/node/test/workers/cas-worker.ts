@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FusioError } from "@fusio/core";
 import { NodeFs } from "@fusio/node";
-import { acquireLock, reservedName } from "../../src/internal/cas.ts";
+import { acquireLock, reservedName } from "../../src/internal/lock.ts";
 
 const [mode, root, key, arg] = process.argv.slice(2) as [string, string, string, string];
 const fs = new NodeFs({ root });
