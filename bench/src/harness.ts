@@ -35,6 +35,11 @@ export interface CaseResult {
   max: number;
   /** median / baseline median (higher = faster). */
   ratio: number;
+  /**
+   * The median over rounds of this case's rate divided by the baseline's rate in the same
+   * round: steadier than `ratio` when the machine's speed drifts between rounds.
+   */
+  pairedRatio: number;
 }
 
 export interface GroupResult {
@@ -89,12 +94,14 @@ export async function runGroup(group: BenchGroup): Promise<GroupResult> {
     results: group.cases.map((benchCase) => {
       const values = rates.get(benchCase.name) ?? [];
       const value = median(values);
+      const baselines = rates.get(group.baseline) ?? [];
       return {
         name: benchCase.name,
         median: value,
         min: Math.min(...values),
         max: Math.max(...values),
         ratio: value / baseline,
+        pairedRatio: median(values.map((rate, round) => rate / (baselines[round] ?? Number.NaN))),
       };
     }),
   };
@@ -116,12 +123,14 @@ export function table(group: GroupResult): string {
   const lines = [
     `### ${group.title}`,
     "",
-    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} |`,
-    "|---|---:|---:|---:|",
+    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} | paired ratio |`,
+    "|---|---:|---:|---:|---:|",
   ];
   for (const row of group.results) {
     const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
-    lines.push(`| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} |`);
+    lines.push(
+      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} |`,
+    );
   }
   return lines.join("\n");
 }

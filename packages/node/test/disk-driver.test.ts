@@ -1,0 +1,106 @@
+// `@fusio/node/disk` as the Bun and Deno packages use it: a DiskFs with its own kind and appender.
+import fs, { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describeFs } from "@fusio/conformance";
+import { DiskFs, type DiskFsOptions, type DiskWriter } from "@fusio/node/disk";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
+
+/** An appender that buffers in memory until flush, like Bun's FileSink. */
+class BufferingWriter implements DiskWriter {
+  static flushes = 0;
+  readonly #fd: number;
+  #pending: Uint8Array[] = [];
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    this.#pending.push(data.slice());
+  }
+
+  async flush(): Promise<void> {
+    BufferingWriter.flushes++;
+    for (const chunk of this.#pending.splice(0)) fs.writeSync(this.#fd, chunk);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
+
+class BufferedFs extends DiskFs {
+  constructor(options: DiskFsOptions) {
+    super(options, { kind: "buffered", openWriter: (fd) => new BufferingWriter(fd) });
+  }
+}
+
+const conformanceRoot = tempDir("driver-conformance");
+afterAll(() => conformanceRoot.cleanup());
+
+describeFs(
+  "DiskFs with a buffering runtime appender",
+  {
+    create: () => new BufferedFs({ root: conformanceRoot.path }),
+    capabilities: {
+      link: true,
+      copy: true,
+      cas: true,
+      directories: true,
+      visibleBeforeClose: true,
+      sync: ["data", "all"],
+    },
+  },
+  { describe, it, expect },
+);
+
+describe("DiskFs driver hooks", () => {
+  it("reports the driver's kind, and reads, size and sync see what the appender buffered", async () => {
+    const dir = tempDir("driver");
+    try {
+      const disk = new BufferedFs({ root: dir.path });
+      expect(disk.kind).toBe("buffered");
+      expect(disk.id).toBe(`buffered:${dir.path}`);
+      const file = await disk.open("f.txt", { create: true });
+      await file.writeAll(text("abc"));
+      expect(readFileSync(join(dir.path, "f.txt"), "utf8")).toBe("");
+      expect(await file.size()).toBe(3);
+      expect(decode(await file.readToEndAt(0))).toBe("abc");
+      await file.writeAll(text("def"));
+      const buf = new Uint8Array(2);
+      await file.readExactAt(buf, 4);
+      expect(decode(buf)).toBe("ef");
+      await file.writeAll(text("ghi"));
+      await file.sync("data");
+      expect(readFileSync(join(dir.path, "f.txt"), "utf8")).toBe("abcdefghi");
+      const error = await rejectsWith(disk.open("missing"), "NotFound");
+      expect(error.backend).toBe("buffered");
+      await file.close();
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe("list while entries vanish", () => {
+  it("skips entries removed between reading the directory and stat'ing them", async () => {
+    const dir = tempDir("vanish");
+    try {
+      for (const name of ["a", "b", "c", "d"]) writeFileSync(join(dir.path, name), name);
+      const disk = new BufferedFs({ root: dir.path });
+      const stat = fs.stat;
+      // Another process deletes "b" and "d" right as the listing reaches them.
+      vi.spyOn(fs, "stat").mockImplementation(((path: string, ...rest: unknown[]) => {
+        if (path.endsWith("/b") || path.endsWith("/d")) unlinkSync(path);
+        return (stat as (...args: unknown[]) => void)(path, ...rest);
+      }) as typeof fs.stat);
+      const names: string[] = [];
+      for await (const entry of disk.list("")) names.push(entry.path.raw);
+      expect(names).toEqual(["a", "c"]);
+    } finally {
+      vi.restoreAllMocks();
+      dir.cleanup();
+    }
+  });
+});
