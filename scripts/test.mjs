@@ -24,6 +24,35 @@ const RUNS = [
       `--outputFile.json=${report}`,
     ],
   },
+  // The Bun and Deno backends, inside real Bun and Deno (from the packages' devDependencies).
+  // vitest.workspace.ts gives each runtime only its own project.
+  {
+    name: "bun",
+    command: (report) => [
+      join(root, "packages/bun/node_modules/.bin/bun"),
+      "--conditions=source",
+      vitest,
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+  },
+  {
+    name: "deno",
+    command: (report) => [
+      join(root, "packages/deno/node_modules/.bin/deno"),
+      "run",
+      "--allow-all",
+      "--conditions",
+      "source",
+      vitest,
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+  },
 ];
 
 const args = process.argv.slice(2);

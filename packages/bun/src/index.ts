@@ -1,0 +1,1 @@
+export { BunHttpClient, type BunHttpClientOptions } from "./http-client.ts";

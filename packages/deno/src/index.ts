@@ -1,0 +1,1 @@
+export { DenoHttpClient, type DenoHttpClientOptions } from "./http-client.ts";

@@ -1,0 +1,135 @@
+import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
+
+/**
+ * The life of one fetch: the caller's signal, a stall timeout (armed only while waiting on the
+ * network), and the abort controller handed to fetch. Turns whatever fetch throws into a
+ * FusioError whose kind says why: `Aborted` (the caller), `Timeout` (the stall timer) or what
+ * `transportError` makes of the rest.
+ */
+export class Exchange {
+  readonly controller: AbortController = new AbortController();
+  /** An error thrown by the caller's request body iterable, reported instead of fetch's. */
+  bodyError: unknown;
+  #why: "aborted" | "timeout" | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #signal: AbortSignalLike | undefined;
+  readonly #timeout: number;
+  readonly #context: ErrorContext;
+  readonly #transportError: (error: unknown, context: ErrorContext) => FusioError;
+  readonly #onAbort = (): void => {
+    this.#why ??= "aborted";
+    this.controller.abort(this.#signal?.reason);
+  };
+
+  constructor(
+    signal: AbortSignalLike | undefined,
+    timeout: number,
+    context: ErrorContext,
+    transportError: (error: unknown, context: ErrorContext) => FusioError,
+  ) {
+    this.#signal = signal;
+    this.#timeout = timeout;
+    this.#context = context;
+    this.#transportError = transportError;
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** Starts the stall timer (before waiting on the network). */
+  arm(): void {
+    if (this.#timeout <= 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#why ??= "timeout";
+      this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
+    }, this.#timeout);
+  }
+
+  /** Stops the stall timer (the network answered; the caller holds the data). */
+  disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The exchange is over: no timer, no listener on the caller's signal. */
+  finish(): void {
+    this.disarm();
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  /** The FusioError for `error`, thrown by fetch or by a read of the response body. */
+  fail(error: unknown): FusioError {
+    if (this.#why === "aborted") return abortError(this.#signal, this.#context);
+    if (this.#why === "timeout") {
+      return new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context);
+    }
+    if (this.bodyError !== undefined) {
+      if (FusioError.is(this.bodyError)) return this.bodyError;
+      return new FusioError("Io", "the request body failed", { ...this.#context, cause: this.bodyError });
+    }
+    if (FusioError.is(error)) return error;
+    return this.#transportError(error, this.#context);
+  }
+}
+
+/**
+ * A caller's chunk iterable as the ReadableStream fetch wants, pulled one chunk at a time
+ * (nothing is read ahead or buffered). Cancelling the stream ends the iterator.
+ */
+export function bodyStream(body: AsyncIterable<Uint8Array>, exchange: Exchange): ReadableStream<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await iterator.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (error) {
+          exchange.bodyError = error;
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The response body as chunks. The stall timer runs only while a read waits on the network;
+ * stopping the iteration early cancels the stream, which releases the connection.
+ */
+export async function* responseBody(
+  stream: ReadableStream<Uint8Array> | null,
+  exchange: Exchange,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  if (stream === null) {
+    exchange.finish();
+    return;
+  }
+  const reader = stream.getReader();
+  let complete = false;
+  try {
+    for (;;) {
+      exchange.arm();
+      let result: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw exchange.fail(error);
+      } finally {
+        exchange.disarm();
+      }
+      if (result.done) {
+        complete = true;
+        return;
+      }
+      yield result.value;
+    }
+  } finally {
+    exchange.finish();
+    if (!complete) await reader.cancel().catch(() => undefined);
+  }
+}
