@@ -143,3 +143,25 @@ export function stripUrls(text: string): string {
     }
   });
 }
+
+/**
+ * The `PermissionDenied` error for a FusioError whose cause (at any depth) is the sandbox's
+ * `NotCapable`, keeping its context; undefined for any other error. The local-disk code shared
+ * with NodeFs maps by errno and sees a NotCapable (which has none) as `Io`.
+ */
+export function permissionError(error: unknown): FusioError | undefined {
+  if (!FusioError.is(error) || error.kind === "PermissionDenied") return undefined;
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause !== undefined; depth++) {
+    if (isNotCapable(cause)) {
+      return new FusioError("PermissionDenied", "the Deno sandbox refused access", {
+        op: error.op,
+        path: error.path,
+        backend: error.backend,
+        cause,
+      });
+    }
+    cause = (cause as { cause?: unknown } | null)?.cause;
+  }
+  return undefined;
+}
