@@ -111,14 +111,48 @@ export class DenoFs extends DiskFs {
     return super.loadWithTag(path, options).catch(rethrow);
   }
 
-  override putConditional(
+  /**
+   * Also needs `--allow-run` and `--allow-sys=hostname` (or `-A`): the lock that orders writers
+   * across processes records its owner's host and pid, and a writer that finds a lock checks
+   * whether its owner is still alive with `process.kill(pid, 0)`, which Deno allows only with
+   * `--allow-run`. Without them it rejects `PermissionDenied` rather than risk breaking a live
+   * lock. `--allow-read=/proc` lets it also tell a reused pid from the original owner.
+   */
+  override async putConditional(
     path: Path | string,
     data: Uint8Array,
     when: CasCondition,
     options?: PutConditionalOptions,
   ): Promise<string> {
-    return super.putConditional(path, data, when, options).catch(rethrow);
+    try {
+      const missing = casPermissionMissing();
+      if (missing !== undefined) {
+        const key = toPath(path);
+        throw new FusioError("PermissionDenied", `conditional writes need ${missing} under Deno`, {
+          op: "putConditional",
+          path: key.raw,
+          backend: this.kind,
+        });
+      }
+      return await super.putConditional(path, data, when, options);
+    } catch (error) {
+      rethrow(error);
+    }
   }
+}
+
+interface DenoPermissions {
+  querySync(descriptor: { name: string; kind?: string }): { state: "granted" | "denied" | "prompt" };
+}
+
+/** The flag a cross-process CAS lacks in this Deno process, or undefined when it has them all. */
+function casPermissionMissing(): string | undefined {
+  const permissions = (globalThis as unknown as { Deno?: { permissions?: DenoPermissions } }).Deno?.permissions;
+  const granted = (descriptor: { name: string; kind?: string }) =>
+    permissions === undefined || permissions.querySync(descriptor).state === "granted";
+  if (!granted({ name: "run" })) return "--allow-run";
+  if (!granted({ name: "sys", kind: "hostname" })) return "--allow-sys=hostname";
+  return undefined;
 }
 
 function call(run: (done: (error: Error | null) => void) => void): Promise<void> {

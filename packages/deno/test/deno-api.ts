@@ -5,6 +5,10 @@ export interface DenoTestApi {
   mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
   readTextFile(path: string): Promise<string>;
   execPath(): string;
+  Command: new (
+    command: string,
+    options: { args: string[]; stdout: "piped"; stderr: "piped"; stdin: "null" },
+  ) => { output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }> };
   version: { deno: string };
 }
 
@@ -18,4 +22,19 @@ export async function thrown(run: () => unknown): Promise<unknown> {
     return error;
   }
   throw new Error("expected a rejection");
+}
+
+/**
+ * Runs the Deno binary itself with exactly `args`. (node:child_process under Deno rewrites the
+ * arguments of a spawned `deno` as if it were `node`, adding permissions: use Deno.Command.)
+ */
+export async function runDeno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
 }
