@@ -45,7 +45,7 @@ export function diskFixture(size = 256 * 1024 * 1024): DiskFixture {
  * Appending cases grow their files by 4 KiB per op: every `every` ops the case truncates its
  * file (through `fd`) so the disk never fills. Every case pays it alike.
  */
-export function truncateEvery(fd: number, every = 16_384): () => void {
+export function truncateEvery(fd: number, every = 2048): () => void {
   let count = 0;
   return () => {
     if (++count % every === 0) ftruncateSync(fd, 0);

@@ -11,6 +11,9 @@ interface BunGlobal {
   file(fd: number): { writer(options?: { highWaterMark?: number }): FileSink };
 }
 
+const DONE: Promise<void> = Promise.resolve();
+const ignore = (): void => undefined;
+
 /**
  * Appends through a `Bun.file(fd).writer()` FileSink on the handle's O_APPEND descriptor: the
  * sink copies each chunk into its buffer and writes once the buffer fills (or on flush), which
@@ -24,8 +27,15 @@ export class FileSinkWriter implements DiskWriter {
     this.#sink = (globalThis as unknown as { Bun: BunGlobal }).Bun.file(fd).writer();
   }
 
-  async write(data: Uint8Array): Promise<void> {
-    await this.#sink.write(data);
+  write(data: Uint8Array): Promise<void> {
+    // A FileSink on a file copies the chunk (and writes synchronously once its buffer is full):
+    // hand back a settled promise rather than pay for an async function on every append.
+    try {
+      const written = this.#sink.write(data);
+      return typeof written === "number" ? DONE : written.then(ignore);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async flush(): Promise<void> {
