@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BunFs } from "@fusio/bun";
@@ -72,7 +73,8 @@ describe("BunFs inside Bun", () => {
       Array.from({ length: racers }, (_, i) =>
         run(process.execPath, [
           "--conditions=source",
-          join(import.meta.dirname, "cas-racer.ts"),
+          join(import.meta.dirname, "cas-worker.ts"),
+          "race",
           root,
           "race/counter.json",
           `r${i}`,
@@ -91,4 +93,83 @@ describe("BunFs inside Bun", () => {
       expect(own).toEqual(Array.from({ length: rounds }, (_, round) => `r${i}:${round}`));
     }
   }, 120_000);
+
+  it("kill -9 at any point of a CAS write leaves a whole old or new version, and never blocks the next writer", async () => {
+    const size = 256 * 1024;
+    for (let round = 0; round < 4; round++) {
+      const child = spawn(
+        process.execPath,
+        ["--conditions=source", join(import.meta.dirname, "cas-worker.ts"), "churn", root, "churn/v.bin", String(size)],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      const target = 1 + round * 2;
+      await published(child, target);
+      // Land the kill at a different point of the write / lock / publish cycle each round.
+      await new Promise((resolve) => setTimeout(resolve, round * 3));
+      const exited = new Promise((resolve) => child.on("close", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      const after = await fs.loadWithTag("churn/v.bin");
+      const data = after?.data as Uint8Array;
+      const newline = data.indexOf(10);
+      const header = JSON.parse(new TextDecoder().decode(data.subarray(0, newline))) as { n: number; sha: string };
+      expect(header.n).toBeGreaterThanOrEqual(target);
+      expect(data.length - newline - 1).toBe(size);
+      expect(
+        createHash("sha256")
+          .update(data.subarray(newline + 1))
+          .digest("hex"),
+      ).toBe(header.sha);
+      // Whatever lock the dead process held, the next writer gets through.
+      await fs.putConditional("churn/v.bin", data, { ifMatch: after?.tag as string });
+      const listed: string[] = [];
+      for await (const entry of fs.list("churn")) listed.push(entry.path.raw);
+      // Temp and lock files a killed writer left are never listed.
+      expect(listed).toEqual(["churn/v.bin"]);
+    }
+  }, 120_000);
+  it("symbolic links cannot lead outside the root", async () => {
+    const base = join(root, "confined");
+    mkdirSync(join(base, "root"), { recursive: true });
+    mkdirSync(join(base, "outside"));
+    writeFileSync(join(base, "outside", "secret.txt"), "secret");
+    symlinkSync(join(base, "outside"), join(base, "root", "out"));
+    symlinkSync(join(base, "outside", "new.txt"), join(base, "root", "dangling"));
+    const confined = new BunFs({ root: join(base, "root") });
+    for (const run of [
+      () => confined.open("out/secret.txt"),
+      () => confined.stat("out/secret.txt"),
+      () => confined.open("dangling", { create: true }),
+      () => confined.putConditional("out/cas.txt", new Uint8Array(1), { ifNotExists: true }),
+    ]) {
+      let kind: string | undefined;
+      try {
+        await run();
+      } catch (error) {
+        kind = (error as { kind?: string }).kind;
+      }
+      expect(kind).toBe("PermissionDenied");
+    }
+    expect(existsSync(join(base, "outside", "new.txt"))).toBe(false);
+    expect(existsSync(join(base, "outside", "cas.txt"))).toBe(false);
+  });
 });
+
+/** Resolves once the churn worker printed a version number >= `target`. */
+function published(child: ChildProcess, target: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      if (lines.some((line) => Number(line) >= target)) {
+        child.stdout?.off("data", onData);
+        child.stdout?.resume();
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.on("close", (code) => reject(new Error(`the churn worker exited with ${code}`)));
+  });
+}

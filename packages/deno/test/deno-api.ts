@@ -7,8 +7,15 @@ export interface DenoTestApi {
   execPath(): string;
   Command: new (
     command: string,
-    options: { args: string[]; stdout: "piped"; stderr: "piped"; stdin: "null" },
-  ) => { output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }> };
+    options: { args: string[]; stdout: "piped"; stderr: "piped" | "inherit"; stdin: "null" },
+  ) => {
+    output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }>;
+    spawn(): {
+      stdout: ReadableStream<Uint8Array>;
+      status: Promise<{ code: number }>;
+      kill(signal: "SIGKILL"): void;
+    };
+  };
   version: { deno: string };
 }
 
@@ -37,4 +44,39 @@ export async function runDeno(args: string[]): Promise<{ code: number; stdout: s
   }).output();
   const decoder = new TextDecoder();
   return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** A running Deno child whose stdout lines can be awaited. */
+export interface DenoChild {
+  /** Resolves with the first stdout line that `match` accepts. */
+  line(match: (line: string) => boolean): Promise<string>;
+  kill9(): Promise<void>;
+}
+
+export function spawnDeno(args: string[]): DenoChild {
+  const child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit", stdin: "null" }).spawn();
+  const lines = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  return {
+    async line(match) {
+      for (;;) {
+        const newline = buffered.indexOf("\n");
+        if (newline >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (match(line)) return line;
+          continue;
+        }
+        const { done, value } = await lines.read();
+        if (done) throw new Error("the child exited first");
+        buffered += decoder.decode(value, { stream: true });
+      }
+    },
+    async kill9() {
+      child.kill("SIGKILL");
+      await child.status;
+      await lines.cancel().catch(() => undefined);
+    },
+  };
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytes } from "@fusio/conformance";
 import { DenoFs } from "@fusio/deno";
 import { afterAll, describe, expect, it } from "vitest";
-import { runDeno } from "./deno-api.ts";
+import { runDeno, spawnDeno } from "./deno-api.ts";
 
 const root = mkdtempSync(join(tmpdir(), "fusio-deno-disk-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -79,7 +80,8 @@ describe("DenoFs inside Deno", () => {
           "--allow-sys=hostname",
           "--conditions",
           "source",
-          join(import.meta.dirname, "cas-racer.ts"),
+          join(import.meta.dirname, "cas-worker.ts"),
+          "race",
           root,
           "race/counter.json",
           `r${i}`,
@@ -98,4 +100,72 @@ describe("DenoFs inside Deno", () => {
       expect(own).toEqual(Array.from({ length: rounds }, (_, round) => `r${i}:${round}`));
     }
   }, 120_000);
+
+  it("kill -9 at any point of a CAS write leaves a whole old or new version, and never blocks the next writer", async () => {
+    const size = 256 * 1024;
+    for (let round = 0; round < 4; round++) {
+      const child = spawnDeno([
+        "run",
+        `--allow-read=${root},/proc`,
+        `--allow-write=${root}`,
+        "--allow-run",
+        "--allow-sys=hostname",
+        "--conditions",
+        "source",
+        join(import.meta.dirname, "cas-worker.ts"),
+        "churn",
+        root,
+        "churn/v.bin",
+        String(size),
+      ]);
+      const target = 1 + round * 2;
+      await child.line((line) => Number(line) >= target);
+      // Land the kill at a different point of the write / lock / publish cycle each round.
+      await new Promise((resolve) => setTimeout(resolve, round * 3));
+      await child.kill9();
+      const after = await fs.loadWithTag("churn/v.bin");
+      const data = after?.data as Uint8Array;
+      const newline = data.indexOf(10);
+      const header = JSON.parse(new TextDecoder().decode(data.subarray(0, newline))) as { n: number; sha: string };
+      expect(header.n).toBeGreaterThanOrEqual(target);
+      expect(data.length - newline - 1).toBe(size);
+      expect(
+        createHash("sha256")
+          .update(data.subarray(newline + 1))
+          .digest("hex"),
+      ).toBe(header.sha);
+      // Whatever lock the dead process held, the next writer gets through.
+      await fs.putConditional("churn/v.bin", data, { ifMatch: after?.tag as string });
+      const listed: string[] = [];
+      for await (const entry of fs.list("churn")) listed.push(entry.path.raw);
+      // Temp and lock files a killed writer left are never listed.
+      expect(listed).toEqual(["churn/v.bin"]);
+    }
+  }, 120_000);
+
+  it("symbolic links cannot lead outside the root", async () => {
+    const base = join(root, "confined");
+    mkdirSync(join(base, "root"), { recursive: true });
+    mkdirSync(join(base, "outside"));
+    writeFileSync(join(base, "outside", "secret.txt"), "secret");
+    symlinkSync(join(base, "outside"), join(base, "root", "out"));
+    symlinkSync(join(base, "outside", "new.txt"), join(base, "root", "dangling"));
+    const confined = new DenoFs({ root: join(base, "root") });
+    for (const run of [
+      () => confined.open("out/secret.txt"),
+      () => confined.stat("out/secret.txt"),
+      () => confined.open("dangling", { create: true }),
+      () => confined.putConditional("out/cas.txt", new Uint8Array(1), { ifNotExists: true }),
+    ]) {
+      let kind: string | undefined;
+      try {
+        await run();
+      } catch (error) {
+        kind = (error as { kind?: string }).kind;
+      }
+      expect(kind).toBe("PermissionDenied");
+    }
+    expect(existsSync(join(base, "outside", "new.txt"))).toBe(false);
+    expect(existsSync(join(base, "outside", "cas.txt"))).toBe(false);
+  });
 });
