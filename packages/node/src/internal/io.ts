@@ -99,7 +99,13 @@ export async function syncDir(path: string): Promise<void> {
 
 /** `mkdir -p`; resolves to the first directory it created, or undefined when all existed. */
 export function mkdirs(path: string): Promise<string | undefined> {
-  return call<string | undefined>((callback) => fs.mkdir(path, { recursive: true }, callback));
+  return call<string | undefined>((callback) =>
+    fs.mkdir(path, { recursive: true }, (error, made) => {
+      // A file in the way: report it as what it is, not as "already exists".
+      if (error?.code === "EEXIST") error.code = "ENOTDIR";
+      callback(error, made);
+    }),
+  );
 }
 
 export function realpath(path: string): Promise<string> {

@@ -1,0 +1,52 @@
+// `@fusio/node` and `@fusio/node/disk` must never load undici (167 KB gz): only `/http` does.
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const src = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
+
+/** Every bare module specifier reachable from `entry` through relative imports. */
+function packagesReachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
+    for (const match of code.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g,
+    )) {
+      const specifier = (match[1] ?? match[2] ?? match[3]) as string;
+      if (specifier.startsWith(".")) visit(join(dirname(file), specifier));
+      else packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe("entry points", () => {
+  it("the disk entry points load node builtins and @fusio/core only", () => {
+    for (const entry of ["index.ts", "disk.ts"]) {
+      const packages = [...packagesReachable(join(src, entry))];
+      expect(packages.filter((name) => !name.startsWith("node:") && name !== "@fusio/core")).toEqual([]);
+    }
+  });
+
+  it("the /http entry point is the one that loads undici", () => {
+    expect(packagesReachable(join(src, "http/index.ts")).has("undici")).toBe(true);
+  });
+
+  it("every entry point imports and exposes what it documents", async () => {
+    const main = await import("@fusio/node");
+    expect(Object.keys(main).sort()).toEqual(["NodeFile", "NodeFs"]);
+    const disk = await import("@fusio/node/disk");
+    expect(Object.keys(disk).sort()).toEqual(["DiskFile", "DiskFs", "errnoCode", "errnoKind", "fromErrno"]);
+    const http = await import("@fusio/node/http");
+    expect(Object.keys(http)).toEqual(["UndiciHttpClient"]);
+    expect(new main.NodeFs({ root: "/tmp/x" })).toBeInstanceOf(disk.DiskFs);
+  });
+});
