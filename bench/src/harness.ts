@@ -35,6 +35,12 @@ export interface CaseResult {
   max: number;
   /** median / baseline median (higher = faster). */
   ratio: number;
+  /**
+   * The median over rounds of this case's rate / the baseline's rate in the same round. Rounds
+   * run the cases back to back, so this pairs measurements taken under the same load and is
+   * steadier than `ratio` when the machine's speed drifts (another process, a slow phase).
+   */
+  pairedRatio: number;
 }
 
 export interface GroupResult {
@@ -80,7 +86,8 @@ export async function runGroup(group: BenchGroup): Promise<GroupResult> {
       rates.get(benchCase.name)?.push((await timeCase(benchCase, ops)) * scale);
     }
   }
-  const baseline = median(rates.get(group.baseline) ?? [Number.NaN]);
+  const baselineRates = rates.get(group.baseline) ?? [];
+  const baseline = median(baselineRates.length > 0 ? baselineRates : [Number.NaN]);
   return {
     title: group.title,
     baseline: group.baseline,
@@ -95,6 +102,7 @@ export async function runGroup(group: BenchGroup): Promise<GroupResult> {
         min: Math.min(...values),
         max: Math.max(...values),
         ratio: value / baseline,
+        pairedRatio: median(values.map((rate, round) => rate / (baselineRates[round] ?? Number.NaN))),
       };
     }),
   };
@@ -116,12 +124,14 @@ export function table(group: GroupResult): string {
   const lines = [
     `### ${group.title}`,
     "",
-    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} |`,
-    "|---|---:|---:|---:|",
+    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} | paired ratio |`,
+    "|---|---:|---:|---:|---:|",
   ];
   for (const row of group.results) {
     const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
-    lines.push(`| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} |`);
+    lines.push(
+      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} |`,
+    );
   }
   return lines.join("\n");
 }

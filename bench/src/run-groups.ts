@@ -14,8 +14,11 @@ const runtime =
     : "Deno" in globalThis
       ? `Deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
       : `Node ${process.version}`;
+// BENCH_GROUP=<text> runs only the groups whose title contains it (while developing).
+const only = process.env.BENCH_GROUP;
 const results: GroupResult[] = [];
 for (const group of await load()) {
+  if (only !== undefined && !group.title.includes(only)) continue;
   const result = await runGroup({ ...group, title: `${runtime}: ${group.title}` });
   console.log(`${table(result)}\n`);
   results.push(result);
