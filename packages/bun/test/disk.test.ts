@@ -54,6 +54,23 @@ describe("BunFs inside Bun", () => {
     await file.close();
   });
 
+  it("two handles appending to one file (each through its own FileSink) never overwrite each other", async () => {
+    await fs.open("shared.log", { create: true, truncate: true }).then((file) => file.close());
+    const a = await fs.open("shared.log", { write: true });
+    const b = await fs.open("shared.log", { write: true });
+    for (let i = 0; i < 5; i++) {
+      await a.writeAll(new TextEncoder().encode(`A${i}`));
+      await a.flush();
+      await b.writeAll(new TextEncoder().encode(`B${i}`));
+      await b.flush();
+    }
+    await a.close();
+    await b.close();
+    const reader = await fs.open("shared.log");
+    expect(new TextDecoder().decode(await reader.readToEndAt(0))).toBe("A0B0A1B1A2B2A3B3A4B4");
+    await reader.close();
+  });
+
   it("many appends, large and small, issued without waiting, land in order", async () => {
     const parts = Array.from({ length: 200 }, (_, i) => bytes(i % 7 === 0 ? 300_000 + i : 1 + i * 13, i + 1));
     const file = await fs.open("order.bin", { create: true, truncate: true });
