@@ -55,6 +55,7 @@ export class BunHttpClient implements HttpClient {
       init.duplex = "half";
     }
     let response: Response;
+    exchange.sending = true;
     exchange.arm();
     try {
       response = await fetch(request.url, init);
@@ -62,6 +63,7 @@ export class BunHttpClient implements HttpClient {
       exchange.finish();
       throw exchange.fail(error);
     } finally {
+      exchange.sending = false;
       exchange.disarm();
     }
     return { status: response.status, headers: response.headers, body: responseBody(response.body, exchange) };

@@ -234,6 +234,26 @@ describe("BunHttpClient", () => {
     expect(text).toBe("ab");
   });
 
+  it("an upload that keeps going is not a stall, however long it takes in all; a slow producer neither", async () => {
+    server.route("/upload", async (request, response) => {
+      const body = await readAll(request);
+      response.end(String(body.length));
+    });
+    async function* slowly(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        yield new Uint8Array(1000);
+      }
+    }
+    const response = await new BunHttpClient({ timeout: 100 }).send({
+      method: "PUT",
+      url: `${server.url}/upload`,
+      headers: {},
+      body: slowly(),
+    });
+    expect(new TextDecoder().decode(await collect(response.body))).toBe("6000");
+  });
+
   it("rejects Io (retryable) for a refused connection, with no URL query in the error", async () => {
     const probe = createTcpServer();
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));

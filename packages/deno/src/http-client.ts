@@ -54,6 +54,7 @@ export class DenoHttpClient implements HttpClient {
       init.duplex = "half";
     }
     let response: Response;
+    exchange.sending = true;
     exchange.arm();
     try {
       response = await fetch(request.url, init);
@@ -61,6 +62,7 @@ export class DenoHttpClient implements HttpClient {
       exchange.finish();
       throw exchange.fail(error);
     } finally {
+      exchange.sending = false;
       exchange.disarm();
     }
     return { status: response.status, headers: response.headers, body: responseBody(response.body, exchange) };

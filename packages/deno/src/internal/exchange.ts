@@ -10,6 +10,8 @@ export class Exchange {
   readonly controller: AbortController = new AbortController();
   /** An error thrown by the caller's request body iterable, reported instead of fetch's. */
   bodyError: unknown;
+  /** True from sending until the response headers arrive (the request body may still be going up). */
+  sending = false;
   #why: "aborted" | "timeout" | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #signal: AbortSignalLike | undefined;
@@ -80,10 +82,14 @@ export function bodyStream(body: AsyncIterable<Uint8Array>, exchange: Exchange):
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        // Time spent in the caller's producer is not a network stall; each chunk that goes up is
+        // progress, so the stall timer restarts after it.
+        if (exchange.sending) exchange.disarm();
         try {
           const next = await iterator.next();
           if (next.done) controller.close();
           else controller.enqueue(next.value);
+          if (exchange.sending) exchange.arm();
         } catch (error) {
           exchange.bodyError = error;
           controller.error(error);
