@@ -5,8 +5,11 @@ import { bodyStream, Exchange, responseBody } from "./internal/exchange.ts";
 /** Options of {@link DenoHttpClient}. */
 export interface DenoHttpClientOptions {
   /**
-   * Milliseconds to wait for the response headers, and then for each chunk of the response
-   * body; a longer stall rejects `Timeout`. `0` turns it off. Default 300 000 (undici's).
+   * Milliseconds the client waits on the network without progress before it rejects `Timeout`:
+   * for the response headers (each chunk of a streamed request body going up restarts it; a
+   * buffer body counts as one wait), then for each chunk of the response body. Time the caller
+   * spends producing or consuming chunks does not count. `0` turns it off. Default 300 000
+   * (undici's).
    */
   timeout?: number | undefined;
 }
