@@ -67,6 +67,10 @@ describe("DenoHttpClient", () => {
       body: new TextEncoder().encode("hello"),
     });
     expect(new TextDecoder().decode(await collect(response.body))).toBe("PUT 5 hello");
+    // A view into a larger buffer sends only its own bytes.
+    const view = new TextEncoder().encode("xxhello worldxx").subarray(2, 13);
+    const viewed = await client.send({ method: "PUT", url: `${server.url}/echo`, headers: {}, body: view });
+    expect(new TextDecoder().decode(await collect(viewed.body))).toBe("PUT 11 hello world");
   });
 
   it("streams a chunk-iterable body: the second chunk is pulled after the server got the first", async () => {
