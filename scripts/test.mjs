@@ -73,7 +73,10 @@ const RUNS = [
 
 const args = process.argv.slice(2);
 // A filter such as `packages/core` matches no file in the runs of the other runtimes.
-const filterArgs = args.length > 0 ? ["--passWithNoTests", ...args] : [];
+const withFilter = (command) =>
+  args.length === 0
+    ? command
+    : [...command, ...(command.includes("--passWithNoTests") ? [] : ["--passWithNoTests"]), ...args];
 const dir = mkdtempSync(join(tmpdir(), "fusio-test-"));
 let passed = 0;
 let failed = 0;
@@ -81,9 +84,9 @@ let ok = true;
 try {
   for (const run of RUNS) {
     const report = join(dir, `${run.name}.json`);
-    const [command, ...rest] = run.command(report);
-    console.log(`\n=== ${run.name}: ${[command, ...rest, ...filterArgs].join(" ")}`);
-    const result = spawnSync(command, [...rest, ...filterArgs], { cwd: root, stdio: "inherit" });
+    const [command, ...rest] = withFilter(run.command(report));
+    console.log(`\n=== ${run.name}: ${[command, ...rest].join(" ")}`);
+    const result = spawnSync(command, rest, { cwd: root, stdio: "inherit" });
     let summary;
     try {
       summary = JSON.parse(readFileSync(report, "utf8"));
