@@ -12,7 +12,7 @@ interface FileSink {
 }
 interface BunApi {
   file(target: string | number): {
-    slice(start: number, end: number): { bytes(): Promise<Uint8Array> };
+    slice(start: number, end?: number): { bytes(): Promise<Uint8Array> };
     writer(): FileSink;
   };
 }
@@ -21,6 +21,25 @@ const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
 function readCallback(fd: number, buf: Uint8Array, pos: number): Promise<number> {
   return new Promise((resolve, reject) =>
     fs.read(fd, buf, 0, buf.length, pos, (error, read) => (error ? reject(error) : resolve(read))),
+  );
+}
+
+/** The whole of a file from `pos`: fstat, then callback reads into one new buffer. */
+function readToEndCallback(fd: number, pos: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    fs.fstat(fd, (error, stats) => {
+      if (error) return reject(error);
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(stats.size - pos).buffer, 0, stats.size - pos);
+      let done = 0;
+      const next = (): void =>
+        fs.read(fd, out, done, out.length - done, pos + done, (readError, read) => {
+          if (readError) return reject(readError);
+          done += read;
+          if (read === 0 || done === out.length) resolve(out);
+          else next();
+        });
+      next();
+    }),
   );
 }
 
@@ -41,6 +60,11 @@ export async function bunGroups(): Promise<BenchGroup[]> {
   const bufs = Array.from({ length: 16 }, () => new Uint8Array(4096));
   let nextBuf = 0;
   const anyBuf = () => bufs[nextBuf++ & 15] as Uint8Array;
+
+  const wholePath = disk.appendPath("whole");
+  fs.writeFileSync(wholePath, new Uint8Array(1024 * 1024).fill(5));
+  const wholeFd = fs.openSync(wholePath, "r");
+  const whole = await bunFs.open("append-whole.bin");
 
   const data = new Uint8Array(4096).fill(7);
   const { O_WRONLY, O_APPEND } = fs.constants;
@@ -82,6 +106,20 @@ export async function bunGroups(): Promise<BenchGroup[]> {
         { name: "fs.read callback (bare)", concurrency: 16, op: () => readCallback(fd, anyBuf(), disk.position()) },
         { name: "BunFs readExactAt", concurrency: 16, op: () => file.readExactAt(anyBuf(), disk.position()) },
         { name: "FileHandle.read", concurrency: 16, op: () => handle.read(anyBuf(), 0, 4096, disk.position()) },
+      ],
+    },
+    {
+      title: "1 MiB readToEndAt",
+      baseline: "fstat + fs.read callback (bare)",
+      opsPerRound: 200,
+      rounds: 9,
+      cases: [
+        { name: "fstat + fs.read callback (bare)", op: () => readToEndCallback(wholeFd, 0) },
+        { name: "BunFs readToEndAt", op: () => whole.readToEndAt(0) },
+        // For reference only: a handle must keep reading the file it opened, even after a rename
+        // replaced the name (CAS does that), so a path-based read cannot serve it; and
+        // Bun.file(fd) reads from the descriptor's cursor, not a position.
+        { name: "Bun.file(path).slice().bytes() (by path)", op: () => Bun.file(wholePath).slice(0).bytes() },
       ],
     },
     {
