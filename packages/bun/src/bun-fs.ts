@@ -11,6 +11,9 @@ export interface BunFsOptions extends DiskFsOptions {}
  * through a `Bun.file(fd).writer()` FileSink. Everything else — paths confined to `root`,
  * directories, copy, hard links, crash-safe cross-process CAS — is NodeFs's implementation.
  *
+ * Unlike NodeFs, a resolved `writeAll` may still sit in the FileSink's buffer: other readers
+ * see it after `flush`, `sync` or `close`, and a process that dies before one of those loses it.
+ *
  * ```ts
  * const fs = new BunFs({ root: "./data" });
  * await using file = await fs.open("logs/today.log", { create: true });
