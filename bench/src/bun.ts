@@ -3,9 +3,10 @@
 // slower alternatives alongside to show why those are the baselines.
 import fs from "node:fs";
 import { open } from "node:fs/promises";
-import { BunFs } from "@fusio/bun";
+import { BunFs, BunHttpClient } from "@fusio/bun";
 import { diskFixture, truncateEvery } from "./disk-fixture.ts";
 import type { BenchGroup } from "./harness.ts";
+import { drain, httpFixture } from "./http-fixture.ts";
 
 interface FileSink {
   write(data: Uint8Array): number | Promise<number>;
@@ -65,6 +66,10 @@ export async function bunGroups(): Promise<BenchGroup[]> {
   fs.writeFileSync(wholePath, new Uint8Array(1024 * 1024).fill(5));
   const wholeFd = fs.openSync(wholePath, "r");
   const whole = await bunFs.open("append-whole.bin");
+
+  const http = await httpFixture();
+  const client = new BunHttpClient();
+  const headers = { "accept-encoding": "identity" };
 
   const data = new Uint8Array(4096).fill(7);
   const { O_WRONLY, O_APPEND } = fs.constants;
@@ -151,5 +156,23 @@ export async function bunGroups(): Promise<BenchGroup[]> {
         },
       ],
     },
+    ...[4096, 1024 * 1024].map(
+      (size): BenchGroup => ({
+        title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
+        baseline: "fetch + arrayBuffer (bare)",
+        opsPerRound: size > 4096 ? 100 : 1000,
+        rounds: 9,
+        cases: [
+          {
+            name: "fetch + arrayBuffer (bare)",
+            op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
+          },
+          {
+            name: "BunHttpClient.send + body",
+            op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
+          },
+        ],
+      }),
+    ),
   ];
 }

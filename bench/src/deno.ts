@@ -2,9 +2,10 @@
 // (node:fs callback `fs.read` / `fs.write` on the descriptor), with Deno.FsFile alongside to
 // show why that is not the baseline.
 import fs from "node:fs";
-import { DenoFs } from "@fusio/deno";
+import { DenoFs, DenoHttpClient } from "@fusio/deno";
 import { diskFixture, truncateEvery } from "./disk-fixture.ts";
 import type { BenchGroup } from "./harness.ts";
+import { drain, httpFixture } from "./http-fixture.ts";
 
 interface FsFile {
   seek(offset: number, whence: number): Promise<number>;
@@ -65,6 +66,10 @@ export async function denoGroups(): Promise<BenchGroup[]> {
   fs.writeFileSync(wholePath, new Uint8Array(1024 * 1024).fill(5));
   const wholeFd = fs.openSync(wholePath, "r");
   const whole = await denoFs.open("append-whole.bin");
+
+  const http = await httpFixture();
+  const client = new DenoHttpClient();
+  const headers = { "accept-encoding": "identity" };
 
   const data = new Uint8Array(4096).fill(7);
   const writeFd = fs.openSync(disk.appendPath("write"), fs.constants.O_WRONLY | fs.constants.O_APPEND);
@@ -151,5 +156,23 @@ export async function denoGroups(): Promise<BenchGroup[]> {
         },
       ],
     },
+    ...[4096, 1024 * 1024].map(
+      (size): BenchGroup => ({
+        title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
+        baseline: "fetch + arrayBuffer (bare)",
+        opsPerRound: size > 4096 ? 100 : 1000,
+        rounds: 9,
+        cases: [
+          {
+            name: "fetch + arrayBuffer (bare)",
+            op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
+          },
+          {
+            name: "DenoHttpClient.send + body",
+            op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
+          },
+        ],
+      }),
+    ),
   ];
 }

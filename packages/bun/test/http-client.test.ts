@@ -258,6 +258,44 @@ describe("BunHttpClient", () => {
     expect(new TextDecoder().decode(await collect(response.body))).toBe("6000");
   });
 
+  it("a small body of known length that stalls or is aborted rejects Timeout or Aborted too", async () => {
+    server.route("/short", (_request, response) => {
+      response.writeHead(200, { "content-length": "10" });
+      response.write("abcd");
+    });
+    const stalled = await new BunHttpClient({ timeout: 50 }).send({
+      method: "GET",
+      url: `${server.url}/short`,
+      headers: {},
+    });
+    expect((await rejection(collect(stalled.body))).kind).toBe("Timeout");
+    const controller = new AbortController();
+    const aborted = await client.send({
+      method: "GET",
+      url: `${server.url}/short`,
+      headers: {},
+      signal: controller.signal,
+    });
+    const reading = rejection(collect(aborted.body));
+    controller.abort();
+    expect((await reading).kind).toBe("Aborted");
+  });
+
+  it("bodies of every size arrive whole, in order", async () => {
+    const sizes = [0, 1, 4096, 65_536, 65_537, 1024 * 1024 + 3];
+    server.route("/sized", (request, response) => {
+      const size = Number(new URL(request.url ?? "", "http://x").searchParams.get("n"));
+      response.writeHead(200, { "content-length": String(size) });
+      response.end(Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) & 0xff)));
+    });
+    for (const size of sizes) {
+      const response = await client.send({ method: "GET", url: `${server.url}/sized?n=${size}`, headers: {} });
+      const body = await collect(response.body);
+      expect(body.length).toBe(size);
+      expect(body.every((byte, i) => byte === ((i * 7) & 0xff))).toBe(true);
+    }
+  });
+
   it("rejects Io (retryable) for a refused connection, with no URL query in the error", async () => {
     const probe = createTcpServer();
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));

@@ -104,10 +104,43 @@ export function bodyStream(body: AsyncIterable<Uint8Array>, exchange: Exchange):
 }
 
 /**
- * The response body as chunks. The stall timer runs only while a read waits on the network;
- * stopping the iteration early cancels the stream, which releases the connection.
+ * Bodies whose `content-length` is at most this many bytes are read whole with
+ * `Response.arrayBuffer()`: in Deno that costs under half the CPU of a stream reader for small
+ * bodies (4 KiB: ~100 vs ~235 µs), while the reader wins from ~128 KiB up.
+ */
+export const WHOLE_BODY_LIMIT: number = 64 * 1024;
+
+/**
+ * The response body as chunks: one chunk for a small body of known length, otherwise read as
+ * it arrives. The stall timer runs only while a read waits on the network; stopping the
+ * iteration early cancels the stream, which releases the connection.
  */
 export async function* responseBody(
+  response: Response,
+  exchange: Exchange,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (response.body === null || !(length <= WHOLE_BODY_LIMIT)) {
+    yield* streamedBody(response.body, exchange);
+    return;
+  }
+  try {
+    exchange.arm();
+    let whole: ArrayBuffer;
+    try {
+      whole = await response.arrayBuffer();
+    } catch (error) {
+      throw exchange.fail(error);
+    } finally {
+      exchange.disarm();
+    }
+    if (whole.byteLength > 0) yield new Uint8Array(whole);
+  } finally {
+    exchange.finish();
+  }
+}
+
+async function* streamedBody(
   stream: ReadableStream<Uint8Array> | null,
   exchange: Exchange,
 ): AsyncGenerator<Uint8Array, void, undefined> {
