@@ -22,27 +22,48 @@ const ignore = (): void => undefined;
  */
 export class FileSinkWriter implements DiskWriter {
   readonly #sink: FileSink;
+  /**
+   * The first failure of the sink. A failed flush loses the bytes it held, so nothing may be
+   * appended after it (that would leave a hole): every later call rejects with it.
+   */
+  #failure: { error: unknown } | undefined;
 
   constructor(fd: number) {
     this.#sink = (globalThis as unknown as { Bun: BunGlobal }).Bun.file(fd).writer();
   }
 
   write(data: Uint8Array): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure.error);
     // A FileSink on a file copies the chunk (and writes synchronously once its buffer is full):
     // hand back a settled promise rather than pay for an async function on every append.
     try {
       const written = this.#sink.write(data);
-      return typeof written === "number" ? DONE : written.then(ignore);
+      return typeof written === "number" ? DONE : written.then(ignore, this.#fail);
     } catch (error) {
-      return Promise.reject(error);
+      return this.#fail(error);
     }
   }
 
   async flush(): Promise<void> {
-    await this.#sink.flush();
+    if (this.#failure) throw this.#failure.error;
+    try {
+      await this.#sink.flush();
+    } catch (error) {
+      await this.#fail(error);
+    }
   }
 
   async close(): Promise<void> {
-    await this.#sink.end();
+    try {
+      await this.#sink.end();
+    } catch (error) {
+      // Already reported by the failed write or flush; the descriptor is closed by the file.
+      if (!this.#failure) throw error;
+    }
   }
+
+  readonly #fail = (error: unknown): Promise<never> => {
+    this.#failure ??= { error };
+    return Promise.reject(this.#failure.error);
+  };
 }

@@ -143,6 +143,32 @@ describe("DenoFs inside Deno", () => {
     }
   }, 120_000);
 
+  it("a full disk (ENOSPC, from /dev/full) rejects Io, and the handle then refuses every write", async () => {
+    const base = join(root, "full");
+    mkdirSync(base);
+    symlinkSync("/dev/full", join(base, "device"));
+    const full = new DenoFs({ root: base, followSymlinksOutsideRoot: true });
+    const file = await full.open("device", { write: true });
+    const kindOf = async (run: () => Promise<unknown>): Promise<string | undefined> => {
+      try {
+        await run();
+        return undefined;
+      } catch (error) {
+        return (error as { kind?: string }).kind;
+      }
+    };
+    // Appends may be buffered: the failure shows by the flush at the latest.
+    expect(
+      await kindOf(async () => {
+        await file.writeAll(new Uint8Array(10));
+        await file.flush();
+      }),
+    ).toBe("Io");
+    expect(await kindOf(() => file.writeAll(new Uint8Array(10)))).toBe("Io");
+    expect(await kindOf(() => file.flush())).toBe("Io");
+    await file.close().catch(() => undefined);
+  });
+
   it("symbolic links cannot lead outside the root", async () => {
     const base = join(root, "confined");
     mkdirSync(join(base, "root"), { recursive: true });
