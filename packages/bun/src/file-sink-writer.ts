@@ -1,4 +1,5 @@
 import type { DiskWriter } from "@fusio/node/disk";
+import { fsError } from "./internal/errors.ts";
 
 // The part of Bun's FileSink used here (https://bun.sh/docs/api/file-io#incremental-writing-with-filesink).
 interface FileSink {
@@ -62,8 +63,10 @@ export class FileSinkWriter implements DiskWriter {
     }
   }
 
+  // As a FusioError: the file also flushes before reads and `size`, and passes what this
+  // rejects with on as it is there.
   readonly #fail = (error: unknown): Promise<never> => {
-    this.#failure ??= { error };
+    this.#failure ??= { error: fsError(error, { op: "append", backend: "bun" }) };
     return Promise.reject(this.#failure.error);
   };
 }

@@ -150,7 +150,7 @@ describe("BunFs inside Bun", () => {
     mkdirSync(base);
     symlinkSync("/dev/full", join(base, "device"));
     const full = new BunFs({ root: base, followSymlinksOutsideRoot: true });
-    const file = await full.open("device", { write: true });
+    const file = await full.open("device", { read: true, write: true });
     const kindOf = async (run: () => Promise<unknown>): Promise<string | undefined> => {
       try {
         await run();
@@ -168,6 +168,8 @@ describe("BunFs inside Bun", () => {
     ).toBe("Io");
     expect(await kindOf(() => file.writeAll(new Uint8Array(10)))).toBe("Io");
     expect(await kindOf(() => file.flush())).toBe("Io");
+    // Reads through the handle flush its FileSink first: they reject too, with a FusioError.
+    expect(await kindOf(() => file.readExactAt(new Uint8Array(4), 0))).toBe("Io");
     await file.close().catch(() => undefined);
   });
 
