@@ -168,6 +168,14 @@ export async function denoGroups(): Promise<BenchGroup[]> {
             op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
           },
           {
+            // What cancellation costs on its own: the client always passes a signal to fetch.
+            name: "fetch with an AbortSignal + arrayBuffer",
+            op: async () => {
+              const signal = new AbortController().signal;
+              return (await (await fetch(`${http.url}/${size}`, { headers, signal })).arrayBuffer()).byteLength;
+            },
+          },
+          {
             name: "DenoHttpClient.send + body",
             op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
           },
