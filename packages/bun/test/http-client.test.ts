@@ -225,14 +225,18 @@ describe("BunHttpClient", () => {
       response.write("a");
       setTimeout(() => response.end("b"), 10);
     });
-    const timed = new BunHttpClient({ timeout: 50 });
-    const stalled = await timed.send({ method: "GET", url: `${server.url}/stall`, headers: {} });
+    const stalled = await new BunHttpClient({ timeout: 50 }).send({
+      method: "GET",
+      url: `${server.url}/stall`,
+      headers: {},
+    });
     expect((await rejection(collect(stalled.body))).kind).toBe("Timeout");
-    // A consumer that holds a chunk longer than the timeout is not a stall.
-    const ok = await timed.send({ method: "GET", url: `${server.url}/ok`, headers: {} });
+    // A consumer that holds a chunk longer than the timeout is not a stall. (The timeout is
+    // roomy so that a loaded machine cannot make the server itself look stalled.)
+    const ok = await new BunHttpClient({ timeout: 400 }).send({ method: "GET", url: `${server.url}/ok`, headers: {} });
     let text = "";
     for await (const chunk of ok.body) {
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       text += new TextDecoder().decode(chunk);
     }
     expect(text).toBe("ab");
@@ -245,11 +249,13 @@ describe("BunHttpClient", () => {
     });
     async function* slowly(): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < 6; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await new Promise((resolve) => setTimeout(resolve, 100));
         yield new Uint8Array(1000);
       }
     }
-    const response = await new BunHttpClient({ timeout: 100 }).send({
+    // 6 chunks 100 ms apart: the upload takes longer than the timeout, and no wait on the
+    // network comes near it even on a loaded machine.
+    const response = await new BunHttpClient({ timeout: 450 }).send({
       method: "PUT",
       url: `${server.url}/upload`,
       headers: {},
