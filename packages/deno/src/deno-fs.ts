@@ -112,11 +112,13 @@ export class DenoFs extends DiskFs {
   }
 
   /**
-   * Also needs `--allow-run` and `--allow-sys=hostname` (or `-A`): the lock that orders writers
-   * across processes records its owner's host and pid, and a writer that finds a lock checks
-   * whether its owner is still alive with `process.kill(pid, 0)`, which Deno allows only with
-   * `--allow-run`. Without them it rejects `PermissionDenied` rather than risk breaking a live
-   * lock. `--allow-read=/proc` lets it also tell a reused pid from the original owner.
+   * Also needs `--allow-run` and `--allow-sys=hostname,osUptime` (or `-A`): the lock that
+   * orders writers across processes records its owner's host and pid, a writer that finds a
+   * lock (or a temp file a crashed writer left) checks whether its owner is still alive with
+   * `process.kill(pid, 0)`, which Deno allows only with `--allow-run`, and the boot time tells
+   * files older than the last boot apart. Without them it rejects `PermissionDenied` rather
+   * than risk breaking a live lock. `--allow-read=/proc` lets it also tell a reused pid from the
+   * original owner.
    */
   override async putConditional(
     path: Path | string,
@@ -151,7 +153,9 @@ function casPermissionMissing(): string | undefined {
   const granted = (descriptor: { name: string; kind?: string }) =>
     permissions === undefined || permissions.querySync(descriptor).state === "granted";
   if (!granted({ name: "run" })) return "--allow-run";
-  if (!granted({ name: "sys", kind: "hostname" })) return "--allow-sys=hostname";
+  if (!granted({ name: "sys", kind: "hostname" }) || !granted({ name: "sys", kind: "osUptime" })) {
+    return "--allow-sys=hostname,osUptime";
+  }
   return undefined;
 }
 

@@ -67,7 +67,7 @@ describe("Deno permissions", () => {
       `--allow-read=${root},/proc`,
       `--allow-write=${root}`,
       "--allow-run",
-      "--allow-sys=hostname",
+      "--allow-sys=hostname,osUptime",
       `--allow-net=${host}`,
     ]);
     expect(results).toEqual(Object.fromEntries([...FS_OPS, "putConditional", "fetch"].map((op) => [op, "ok"])));
