@@ -69,6 +69,6 @@ export class BunHttpClient implements HttpClient {
       exchange.sending = false;
       exchange.disarm();
     }
-    return { status: response.status, headers: response.headers, body: responseBody(response.body, exchange) };
+    return { status: response.status, headers: response.headers, body: responseBody(response, exchange) };
   }
 }

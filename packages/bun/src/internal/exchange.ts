@@ -14,6 +14,8 @@ export class Exchange {
   sending = false;
   #why: "aborted" | "timeout" | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current wait times out (performance.now() ms), or Infinity while not waiting. */
+  #deadline = Number.POSITIVE_INFINITY;
   readonly #signal: AbortSignalLike | undefined;
   readonly #timeout: number;
   readonly #context: ErrorContext;
@@ -36,25 +38,39 @@ export class Exchange {
     signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** Starts the stall timer (before waiting on the network). */
+  /**
+   * Starts the stall timer (before waiting on the network). One timer serves all the waits of
+   * the exchange: arming moves a deadline, and the timer, when it fires early, sleeps again
+   * until the deadline. A response read in many chunks so costs one timer, not one per chunk.
+   */
   arm(): void {
     if (this.#timeout <= 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#why ??= "timeout";
-      this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
-    }, this.#timeout);
+    this.#deadline = performance.now() + this.#timeout;
+    this.#timer ??= unref(setTimeout(this.#onTimer, this.#timeout));
   }
 
   /** Stops the stall timer (the network answered; the caller holds the data). */
   disarm(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#deadline = Number.POSITIVE_INFINITY;
   }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const left = this.#deadline - performance.now();
+    if (left === Number.POSITIVE_INFINITY) return; // not waiting; the next arm() starts a timer
+    if (left > 0) {
+      this.#timer = unref(setTimeout(this.#onTimer, left));
+      return;
+    }
+    this.#why ??= "timeout";
+    this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
+  };
 
   /** The exchange is over: no timer, no listener on the caller's signal. */
   finish(): void {
     this.disarm();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
@@ -71,6 +87,15 @@ export class Exchange {
     if (FusioError.is(error)) return error;
     return this.#transportError(error, this.#context);
   }
+}
+
+/**
+ * The timer must not keep the process alive by itself: a response left unread would otherwise
+ * hold it for the whole timeout. (The fetch in flight keeps the process alive while waiting.)
+ */
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }
 
 /**
@@ -104,10 +129,43 @@ export function bodyStream(body: AsyncIterable<Uint8Array>, exchange: Exchange):
 }
 
 /**
- * The response body as chunks. The stall timer runs only while a read waits on the network;
- * stopping the iteration early cancels the stream, which releases the connection.
+ * Bodies whose `content-length` is at most this many bytes are read whole with
+ * `Response.arrayBuffer()`, which in Bun costs less CPU than a stream reader (4 KiB: ~31 vs
+ * ~39 µs, 64 KiB: ~41 vs ~56 µs); larger bodies stream, so memory stays bounded.
+ */
+export const WHOLE_BODY_LIMIT: number = 64 * 1024;
+
+/**
+ * The response body as chunks: one chunk for a small body of known length, otherwise read as
+ * it arrives. The stall timer runs only while a read waits on the network; stopping the
+ * iteration early cancels the stream, which releases the connection.
  */
 export async function* responseBody(
+  response: Response,
+  exchange: Exchange,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (response.body === null || !(length <= WHOLE_BODY_LIMIT)) {
+    yield* streamedBody(response.body, exchange);
+    return;
+  }
+  try {
+    exchange.arm();
+    let whole: ArrayBuffer;
+    try {
+      whole = await response.arrayBuffer();
+    } catch (error) {
+      throw exchange.fail(error);
+    } finally {
+      exchange.disarm();
+    }
+    if (whole.byteLength > 0) yield new Uint8Array(whole);
+  } finally {
+    exchange.finish();
+  }
+}
+
+async function* streamedBody(
   stream: ReadableStream<Uint8Array> | null,
   exchange: Exchange,
 ): AsyncGenerator<Uint8Array, void, undefined> {

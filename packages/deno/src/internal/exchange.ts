@@ -14,6 +14,8 @@ export class Exchange {
   sending = false;
   #why: "aborted" | "timeout" | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current wait times out (performance.now() ms), or Infinity while not waiting. */
+  #deadline = Number.POSITIVE_INFINITY;
   readonly #signal: AbortSignalLike | undefined;
   readonly #timeout: number;
   readonly #context: ErrorContext;
@@ -36,25 +38,39 @@ export class Exchange {
     signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** Starts the stall timer (before waiting on the network). */
+  /**
+   * Starts the stall timer (before waiting on the network). One timer serves all the waits of
+   * the exchange: arming moves a deadline, and the timer, when it fires early, sleeps again
+   * until the deadline. A response read in many chunks so costs one timer, not one per chunk.
+   */
   arm(): void {
     if (this.#timeout <= 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#why ??= "timeout";
-      this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
-    }, this.#timeout);
+    this.#deadline = performance.now() + this.#timeout;
+    this.#timer ??= unref(setTimeout(this.#onTimer, this.#timeout));
   }
 
   /** Stops the stall timer (the network answered; the caller holds the data). */
   disarm(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#deadline = Number.POSITIVE_INFINITY;
   }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const left = this.#deadline - performance.now();
+    if (left === Number.POSITIVE_INFINITY) return; // not waiting; the next arm() starts a timer
+    if (left > 0) {
+      this.#timer = unref(setTimeout(this.#onTimer, left));
+      return;
+    }
+    this.#why ??= "timeout";
+    this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
+  };
 
   /** The exchange is over: no timer, no listener on the caller's signal. */
   finish(): void {
     this.disarm();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
@@ -71,6 +87,18 @@ export class Exchange {
     if (FusioError.is(error)) return error;
     return this.#transportError(error, this.#context);
   }
+}
+
+/**
+ * The timer must not keep the process alive by itself: a response left unread would otherwise
+ * hold it for the whole timeout. (The fetch in flight keeps the process alive while waiting.)
+ * Deno's timers are numbers, unref'ed through `Deno.unrefTimer`.
+ */
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  const deno = (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno;
+  if (typeof timer === "number") deno?.unrefTimer?.(timer);
+  else (timer as { unref?: () => void }).unref?.();
+  return timer;
 }
 
 /**
