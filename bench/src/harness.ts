@@ -36,10 +36,18 @@ export interface CaseResult {
   /** median / baseline median (higher = faster). */
   ratio: number;
   /**
-   * The median over rounds of this case's rate divided by the baseline's rate in the same
-   * round: steadier than `ratio` when the machine's speed drifts between rounds.
+   * The median over rounds of this case's rate / the baseline's rate in the same round. Rounds
+   * run the cases back to back, so this pairs measurements taken under the same load and is
+   * steadier than `ratio` when the machine's speed drifts (another process, a slow phase).
    */
   pairedRatio: number;
+  /**
+   * Median CPU time (user + system, all threads of the process) per operation, in µs. Unlike
+   * rates, it barely moves when other processes compete for the cores.
+   */
+  cpuPerOp: number;
+  /** The median over rounds of the baseline's CPU per op / this case's (higher = cheaper). */
+  cpuRatio: number;
 }
 
 export interface GroupResult {
@@ -50,9 +58,11 @@ export interface GroupResult {
   results: CaseResult[];
 }
 
-async function timeCase(benchCase: BenchCase, ops: number): Promise<number> {
+/** Runs `ops` operations; the rate (units per second) and the CPU µs per operation. */
+async function timeCase(benchCase: BenchCase, ops: number): Promise<{ rate: number; cpu: number }> {
   const concurrency = benchCase.concurrency ?? 1;
   let next = 0;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -60,7 +70,8 @@ async function timeCase(benchCase: BenchCase, ops: number): Promise<number> {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  return (ops * (benchCase.unitsPerOp ?? 1)) / seconds;
+  const cpu = process.cpuUsage(cpuStart);
+  return { rate: (ops * (benchCase.unitsPerOp ?? 1)) / seconds, cpu: (cpu.user + cpu.system) / ops };
 }
 
 function median(values: number[]): number {
@@ -78,14 +89,19 @@ export async function runGroup(group: BenchGroup): Promise<GroupResult> {
   const unit = group.unit ?? "ops/s";
   const scale = unit === "MB/s" ? 1 / 1e6 : 1;
   const rates = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
+  const cpus = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
   for (const benchCase of group.cases) await timeCase(benchCase, Math.max(10, ops >> 3));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < group.cases.length; i++) {
       const benchCase = group.cases[(i + round) % group.cases.length] as BenchCase;
-      rates.get(benchCase.name)?.push((await timeCase(benchCase, ops)) * scale);
+      const { rate, cpu } = await timeCase(benchCase, ops);
+      rates.get(benchCase.name)?.push(rate * scale);
+      cpus.get(benchCase.name)?.push(cpu);
     }
   }
-  const baseline = median(rates.get(group.baseline) ?? [Number.NaN]);
+  const baselineRates = rates.get(group.baseline) ?? [];
+  const baseline = median(baselineRates.length > 0 ? baselineRates : [Number.NaN]);
+  const baselineCpus = cpus.get(group.baseline) ?? [];
   return {
     title: group.title,
     baseline: group.baseline,
@@ -93,15 +109,17 @@ export async function runGroup(group: BenchGroup): Promise<GroupResult> {
     rounds,
     results: group.cases.map((benchCase) => {
       const values = rates.get(benchCase.name) ?? [];
+      const cpuValues = cpus.get(benchCase.name) ?? [];
       const value = median(values);
-      const baselines = rates.get(group.baseline) ?? [];
       return {
         name: benchCase.name,
         median: value,
         min: Math.min(...values),
         max: Math.max(...values),
         ratio: value / baseline,
-        pairedRatio: median(values.map((rate, round) => rate / (baselines[round] ?? Number.NaN))),
+        pairedRatio: median(values.map((rate, round) => rate / (baselineRates[round] ?? Number.NaN))),
+        cpuPerOp: median(cpuValues),
+        cpuRatio: median(cpuValues.map((cpu, round) => (baselineCpus[round] ?? Number.NaN) / cpu)),
       };
     }),
   };
@@ -123,13 +141,13 @@ export function table(group: GroupResult): string {
   const lines = [
     `### ${group.title}`,
     "",
-    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} | paired ratio |`,
-    "|---|---:|---:|---:|---:|",
+    `| case | median ${group.unit} | min–max | ratio to ${group.baseline} | paired ratio | CPU µs/op | CPU ratio |`,
+    "|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const row of group.results) {
     const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
     lines.push(
-      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} |`,
+      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} | ${row.cpuPerOp.toFixed(2)} | ${row.cpuRatio.toFixed(3)} |`,
     );
   }
   return lines.join("\n");

@@ -1,19 +1,31 @@
 // pnpm bench: runs every group, prints the tables, writes bench/results/latest.json and
-// docs/benchmarks.md. Each backend adds its groups to GROUPS.
+// docs/benchmarks.md. Each backend adds its groups to GROUPS (run here, in Node) or to
+// RUNTIME_GROUPS (run inside Bun or Deno). `pnpm bench bun deno` runs only the named runtimes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
+import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
 
 const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, nodeDiskGroups];
+const RUNTIME_GROUPS: RuntimeGroups[] = [
+  { runtime: "bun", module: "bun.ts", name: "bunGroups" },
+  { runtime: "deno", module: "deno.ts", name: "denoGroups" },
+];
+const only = process.argv.slice(2);
+const selected = (runtime: string) => only.length === 0 || only.includes(runtime);
 
 const results: GroupResult[] = [];
-for (const load of GROUPS) {
+for (const load of selected("node") ? GROUPS : []) {
   for (const group of await load()) {
     const result = await runGroup(group);
     console.log(`${table(result)}\n`);
     results.push(result);
   }
+}
+for (const entry of RUNTIME_GROUPS.filter((entry) => selected(entry.runtime))) {
+  // The child prints its own tables as it goes.
+  results.push(...runInRuntime(entry));
 }
 const about = machine();
 const root = new URL("../../", import.meta.url);

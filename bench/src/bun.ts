@@ -1,0 +1,186 @@
+// Inside Bun: BunFs against the fastest bare Bun API for 4 KiB random reads (node:fs callback
+// `fs.read` on the descriptor) and 4 KiB appends (a `Bun.file(fd).writer()` FileSink), with the
+// slower alternatives alongside to show why those are the baselines.
+import fs from "node:fs";
+import { open } from "node:fs/promises";
+import { BunFs, BunHttpClient } from "@fusio/bun";
+import { diskFixture, truncateEvery } from "./disk-fixture.ts";
+import type { BenchGroup } from "./harness.ts";
+import { drain, httpFixture } from "./http-fixture.ts";
+
+interface FileSink {
+  write(data: Uint8Array): number | Promise<number>;
+}
+interface BunApi {
+  file(target: string | number): {
+    slice(start: number, end?: number): { bytes(): Promise<Uint8Array> };
+    writer(): FileSink;
+  };
+}
+const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
+
+function readCallback(fd: number, buf: Uint8Array, pos: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.read(fd, buf, 0, buf.length, pos, (error, read) => (error ? reject(error) : resolve(read))),
+  );
+}
+
+/** The whole of a file from `pos`: fstat, then callback reads into one new buffer. */
+function readToEndCallback(fd: number, pos: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    fs.fstat(fd, (error, stats) => {
+      if (error) return reject(error);
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(stats.size - pos).buffer, 0, stats.size - pos);
+      let done = 0;
+      const next = (): void =>
+        fs.read(fd, out, done, out.length - done, pos + done, (readError, read) => {
+          if (readError) return reject(readError);
+          done += read;
+          if (read === 0 || done === out.length) resolve(out);
+          else next();
+        });
+      next();
+    }),
+  );
+}
+
+function writeCallback(fd: number, data: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.write(fd, data, 0, data.length, null, (error, written) => (error ? reject(error) : resolve(written))),
+  );
+}
+
+export async function bunGroups(): Promise<BenchGroup[]> {
+  const disk = diskFixture();
+  const bunFs = new BunFs({ root: disk.dir });
+  const fd = fs.openSync(disk.readPath, "r");
+  const handle = await open(disk.readPath, "r");
+  const blob = Bun.file(disk.readPath);
+  const file = await bunFs.open("read.bin");
+  const buf = new Uint8Array(4096);
+  const bufs = Array.from({ length: 16 }, () => new Uint8Array(4096));
+  let nextBuf = 0;
+  const anyBuf = () => bufs[nextBuf++ & 15] as Uint8Array;
+
+  const wholePath = disk.appendPath("whole");
+  fs.writeFileSync(wholePath, new Uint8Array(1024 * 1024).fill(5));
+  const wholeFd = fs.openSync(wholePath, "r");
+  const whole = await bunFs.open("append-whole.bin");
+
+  const http = await httpFixture();
+  const client = new BunHttpClient();
+  const headers = { "accept-encoding": "identity" };
+
+  const data = new Uint8Array(4096).fill(7);
+  const { O_WRONLY, O_APPEND } = fs.constants;
+  const sinkFd = fs.openSync(disk.appendPath("sink"), O_WRONLY | O_APPEND);
+  const sink = Bun.file(sinkFd).writer();
+  const sinkTruncate = truncateEvery(sinkFd);
+  const writeFd = fs.openSync(disk.appendPath("write"), O_WRONLY | O_APPEND);
+  const writeTruncate = truncateEvery(writeFd);
+  const fusioPath = disk.appendPath("bunfs");
+  const fusioWriter = await bunFs.open("append-bunfs.bin", { write: true });
+  // BunFs keeps its descriptor private: truncate through another one (O_APPEND follows).
+  const fusioTruncate = truncateEvery(fs.openSync(fusioPath, "r+"));
+
+  return [
+    {
+      title: "4 KiB random readExactAt, 1 in flight",
+      baseline: "fs.read callback (bare)",
+      opsPerRound: 20_000,
+      rounds: 9,
+      cases: [
+        { name: "fs.read callback (bare)", op: () => readCallback(fd, buf, disk.position()) },
+        { name: "BunFs readExactAt", op: () => file.readExactAt(buf, disk.position()) },
+        { name: "FileHandle.read", op: () => handle.read(buf, 0, 4096, disk.position()) },
+        {
+          name: "Bun.file().slice().bytes() + copy",
+          op: async () => {
+            const pos = disk.position();
+            buf.set(await blob.slice(pos, pos + 4096).bytes());
+          },
+        },
+      ],
+    },
+    {
+      title: "4 KiB random readExactAt, 16 in flight",
+      baseline: "fs.read callback (bare)",
+      opsPerRound: 20_000,
+      rounds: 9,
+      cases: [
+        { name: "fs.read callback (bare)", concurrency: 16, op: () => readCallback(fd, anyBuf(), disk.position()) },
+        { name: "BunFs readExactAt", concurrency: 16, op: () => file.readExactAt(anyBuf(), disk.position()) },
+        { name: "FileHandle.read", concurrency: 16, op: () => handle.read(anyBuf(), 0, 4096, disk.position()) },
+      ],
+    },
+    {
+      title: "1 MiB readToEndAt",
+      baseline: "fstat + fs.read callback (bare)",
+      opsPerRound: 200,
+      rounds: 9,
+      cases: [
+        { name: "fstat + fs.read callback (bare)", op: () => readToEndCallback(wholeFd, 0) },
+        { name: "BunFs readToEndAt", op: () => whole.readToEndAt(0) },
+        // For reference only: a handle must keep reading the file it opened, even after a rename
+        // replaced the name (CAS does that), so a path-based read cannot serve it; and
+        // Bun.file(fd) reads from the descriptor's cursor, not a position.
+        { name: "Bun.file(path).slice().bytes() (by path)", op: () => Bun.file(wholePath).slice(0).bytes() },
+      ],
+    },
+    {
+      title: "4 KiB sequential writeAll (appends)",
+      rounds: 41,
+      baseline: "FileSink.write (bare)",
+      opsPerRound: 4000,
+      cases: [
+        {
+          name: "FileSink.write (bare)",
+          op: async () => {
+            await sink.write(data);
+            sinkTruncate();
+          },
+        },
+        {
+          name: "BunFs writeAll",
+          op: async () => {
+            await fusioWriter.writeAll(data);
+            fusioTruncate();
+          },
+        },
+        {
+          name: "fs.write callback",
+          op: async () => {
+            await writeCallback(writeFd, data);
+            writeTruncate();
+          },
+        },
+      ],
+    },
+    ...[4096, 1024 * 1024].map(
+      (size): BenchGroup => ({
+        title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
+        baseline: "fetch + arrayBuffer (bare)",
+        opsPerRound: size > 4096 ? 100 : 1000,
+        rounds: 9,
+        cases: [
+          {
+            name: "fetch + arrayBuffer (bare)",
+            op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
+          },
+          {
+            // What cancellation costs on its own: the client always passes a signal to fetch.
+            name: "fetch with an AbortSignal + arrayBuffer",
+            op: async () => {
+              const signal = new AbortController().signal;
+              return (await (await fetch(`${http.url}/${size}`, { headers, signal })).arrayBuffer()).byteLength;
+            },
+          },
+          {
+            name: "BunHttpClient.send + body",
+            op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
+          },
+        ],
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,3 @@
+export { DiskFile as BunFile } from "@fusio/node/disk";
+export { BunFs, type BunFsOptions } from "./bun-fs.ts";
+export { BunHttpClient, type BunHttpClientOptions } from "./http-client.ts";

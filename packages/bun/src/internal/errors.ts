@@ -1,0 +1,94 @@
+// Bun's native errors -> fusio kinds, in one place. Bun reports file-system failures (node:fs,
+// Bun.file, FileSink) with the libc errno name in `code`, and fetch failures with a code such
+// as `ECONNREFUSED` or Bun's own `ConnectionClosed`. Messages and causes are rebuilt without
+// the request URL: Bun puts it in `error.path`, and a URL may carry a signature or SAS token.
+import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+
+/** errno names (as in `error.code`) -> kind. Anything else is `Io`. */
+export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
+  ENOENT: "NotFound",
+  EEXIST: "AlreadyExists",
+  ENOTEMPTY: "AlreadyExists",
+  EACCES: "PermissionDenied",
+  EPERM: "PermissionDenied",
+  EROFS: "PermissionDenied",
+  EISDIR: "IsADirectory",
+  ENOTDIR: "NotADirectory",
+  EBADF: "Closed",
+  EINVAL: "InvalidArgument",
+  ENAMETOOLONG: "InvalidPath",
+  ELOOP: "InvalidPath",
+  EXDEV: "Unsupported",
+  ENOTSUP: "Unsupported",
+  EOPNOTSUPP: "Unsupported",
+  ENOSYS: "Unsupported",
+  ETIMEDOUT: "Timeout",
+});
+
+/** The kind for a native error's `code` (errno name). */
+export function kindOfCode(code: unknown): ErrorKind {
+  return (typeof code === "string" ? ERRNO_KINDS[code] : undefined) ?? "Io";
+}
+
+/** A native file-system error as a FusioError (the native error kept as `cause`). */
+export function fsError(error: unknown, context: ErrorContext): FusioError {
+  if (FusioError.is(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const kind = kindOfCode(code);
+  return new FusioError(kind, typeof code === "string" ? code : "file system error", { ...context, cause: error });
+}
+
+/**
+ * fetch failure codes that are worth repeating: the connection was refused, reset or dropped
+ * before an answer. Bun uses errno names and a few of its own.
+ */
+export const RETRYABLE_TRANSPORT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ConnectionClosed",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+]);
+
+/** A fetch failure (not an abort or timeout) as a FusioError `Io`, with no URL anywhere in it. */
+export function transportError(error: unknown, context: ErrorContext): FusioError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const kind: ErrorKind = code === "ETIMEDOUT" ? "Timeout" : "Io";
+  return new FusioError(kind, typeof code === "string" ? `request failed: ${code}` : "request failed", {
+    ...context,
+    retryable: typeof code === "string" && RETRYABLE_TRANSPORT_CODES.has(code),
+    cause: sanitize(error),
+  });
+}
+
+/**
+ * A copy of `error` that keeps its name, code and message minus anything that looks like a
+ * URL (Bun and Deno put the full request URL, query string included, in messages and fields).
+ */
+export function sanitize(error: unknown, depth = 0): Error {
+  const source = error instanceof Error ? error : new Error(String(error));
+  const copy = new Error(
+    stripUrls(source.message),
+    depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined,
+  );
+  copy.name = source.name;
+  const code = (source as { code?: unknown }).code;
+  if (typeof code === "string") (copy as { code?: string }).code = code;
+  return copy;
+}
+
+/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
+export function stripUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
+    try {
+      const url = new URL(match);
+      return `${url.protocol}//${url.host}${url.pathname}`;
+    } catch {
+      return "<url>";
+    }
+  });
+}

@@ -1,0 +1,167 @@
+// Deno's native errors -> fusio kinds, in one place. `Deno.*` APIs throw the classes in
+// `Deno.errors` (matched here by name, so this module needs no Deno types); Deno's node:fs
+// throws Node-style errors with the errno name in `code`; a call the permission sandbox refuses
+// throws `Deno.errors.NotCapable` (Deno 2) with no code. fetch failures are TypeErrors whose
+// messages and causes hold the request URL, so those are rebuilt without it: a URL may carry a
+// signature or SAS token.
+import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+
+/** `Deno.errors` class names -> kind. */
+export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
+  NotFound: "NotFound",
+  PermissionDenied: "PermissionDenied",
+  NotCapable: "PermissionDenied",
+  AlreadyExists: "AlreadyExists",
+  IsADirectory: "IsADirectory",
+  NotADirectory: "NotADirectory",
+  FilesystemLoop: "InvalidPath",
+  BadResource: "Closed",
+  UnexpectedEof: "UnexpectedEof",
+  NotSupported: "Unsupported",
+  InvalidData: "Io",
+  TimedOut: "Timeout",
+  Interrupted: "Io",
+  WriteZero: "Io",
+  WouldBlock: "Io",
+  Busy: "Io",
+  BrokenPipe: "Io",
+  ConnectionRefused: "Io",
+  ConnectionReset: "Io",
+  ConnectionAborted: "Io",
+  NotConnected: "Io",
+  AddrInUse: "Io",
+  AddrNotAvailable: "Io",
+  NetworkUnreachable: "Io",
+  Http: "Io",
+});
+
+/** errno names (as in `error.code`) -> kind, for Deno's node:fs. */
+export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
+  ENOENT: "NotFound",
+  EEXIST: "AlreadyExists",
+  ENOTEMPTY: "AlreadyExists",
+  EACCES: "PermissionDenied",
+  EPERM: "PermissionDenied",
+  EROFS: "PermissionDenied",
+  EISDIR: "IsADirectory",
+  ENOTDIR: "NotADirectory",
+  EBADF: "Closed",
+  EINVAL: "InvalidArgument",
+  ENAMETOOLONG: "InvalidPath",
+  ELOOP: "InvalidPath",
+  EXDEV: "Unsupported",
+  ENOTSUP: "Unsupported",
+  EOPNOTSUPP: "Unsupported",
+  ENOSYS: "Unsupported",
+  ETIMEDOUT: "Timeout",
+});
+
+/** Errors that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
+const RETRYABLE: ReadonlySet<string> = new Set([
+  "Interrupted",
+  "WouldBlock",
+  "Busy",
+  "TimedOut",
+  "ConnectionRefused",
+  "ConnectionReset",
+  "ConnectionAborted",
+  "BrokenPipe",
+  "EAGAIN",
+  "EBUSY",
+  "EINTR",
+  "EMFILE",
+  "ENFILE",
+  "ETIMEDOUT",
+]);
+
+/**
+ * The kind of a native error: a `Deno.errors` class by its name first (a NotCapable has no
+ * code), then the errno name in `code`; anything else is `Io`.
+ */
+export function kindOf(error: unknown): ErrorKind {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  if (error instanceof Error && typeof name === "string" && name in DENO_ERROR_KINDS && name !== "Error") {
+    return DENO_ERROR_KINDS[name] as ErrorKind;
+  }
+  return (typeof code === "string" ? ERRNO_KINDS[code] : undefined) ?? "Io";
+}
+
+/** True when the sandbox refused the call (`--allow-read` / `--allow-write` / `--allow-net` missing). */
+export function isNotCapable(error: unknown): boolean {
+  return error instanceof Error && error.name === "NotCapable";
+}
+
+/** A native file-system error as a FusioError (the native error kept as `cause`). */
+export function fsError(error: unknown, context: ErrorContext): FusioError {
+  if (FusioError.is(error)) return error;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  const label = typeof code === "string" ? code : typeof name === "string" ? name : "file system error";
+  return new FusioError(kindOf(error), label, {
+    ...context,
+    retryable: RETRYABLE.has(String(code)) || RETRYABLE.has(String(name)),
+    cause: error,
+  });
+}
+
+/**
+ * A fetch failure (not an abort or timeout) as a FusioError, with no URL anywhere in it: `Io`
+ * (retryable: the connection failed or dropped), or `PermissionDenied` when the sandbox refused
+ * the host (`--allow-net`).
+ */
+export function transportError(error: unknown, context: ErrorContext): FusioError {
+  if (isNotCapable(error)) {
+    return new FusioError("PermissionDenied", "the Deno sandbox refused network access", {
+      ...context,
+      cause: sanitize(error),
+    });
+  }
+  return new FusioError("Io", "request failed", { ...context, retryable: true, cause: sanitize(error) });
+}
+
+/**
+ * A copy of `error` (and its causes) that keeps names, codes and messages minus the URLs in
+ * them: Deno writes "error sending request for url (http://...?query)".
+ */
+export function sanitize(error: unknown, depth = 0): Error {
+  const source = error instanceof Error ? error : new Error(String(error));
+  const cause = depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined;
+  const copy = new Error(stripUrls(source.message), cause);
+  copy.name = source.name;
+  const code = (source as { code?: unknown }).code;
+  if (typeof code === "string") (copy as { code?: string }).code = code;
+  return copy;
+}
+
+/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
+export function stripUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
+    try {
+      const url = new URL(match);
+      return `${url.protocol}//${url.host}${url.pathname}`;
+    } catch {
+      return "<url>";
+    }
+  });
+}
+
+/**
+ * The `PermissionDenied` error for a FusioError whose cause (at any depth) is the sandbox's
+ * `NotCapable`, keeping its context; undefined for any other error. The local-disk code shared
+ * with NodeFs maps by errno and sees a NotCapable (which has none) as `Io`.
+ */
+export function permissionError(error: unknown): FusioError | undefined {
+  if (!FusioError.is(error) || error.kind === "PermissionDenied") return undefined;
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause !== undefined; depth++) {
+    if (isNotCapable(cause)) {
+      return new FusioError("PermissionDenied", "the Deno sandbox refused access", {
+        op: error.op,
+        path: error.path,
+        backend: error.backend,
+        cause,
+      });
+    }
+    cause = (cause as { cause?: unknown } | null)?.cause;
+  }
+  return undefined;
+}
