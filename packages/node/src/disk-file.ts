@@ -1,0 +1,393 @@
+import fs from "node:fs";
+import {
+  type AbortSignalLike,
+  abortError,
+  type CallOptions,
+  type ErrorContext,
+  type File,
+  FusioError,
+  type Path,
+  type SyncLevel,
+} from "@fusio/core";
+import { fromErrno } from "./internal/errors.ts";
+import { closeFd, fstat, fsyncFd, syncDir } from "./internal/io.ts";
+
+/**
+ * A runtime's own way of appending to an open file (e.g. Bun's FileSink), used instead of the
+ * callback `fs.write` on the descriptor. `write` calls are made one at a time, in call order.
+ */
+export interface DiskWriter {
+  /** Appends all of `data`. May buffer; the bytes must be in the file after `flush`. */
+  write(data: Uint8Array): Promise<void>;
+  /** Hands buffered bytes to the OS, so that readers and `fsync` see them. */
+  flush(): Promise<void>;
+  /** Releases the writer (not the descriptor, which the file closes itself). */
+  close(): Promise<void>;
+}
+
+/** What {@link DiskFile} needs from the Fs that opened it. */
+export interface DiskFileInit {
+  readonly kind: string;
+  readonly path: Path;
+  readonly fd: number;
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly syncOnClose: SyncLevel | undefined;
+  /** Directories to fsync at the first sync, because this open created the file (or them). */
+  readonly newDirectories: readonly string[] | undefined;
+  readonly writer: DiskWriter | undefined;
+}
+
+interface WriteJob {
+  readonly data: Uint8Array;
+  readonly signal: AbortSignalLike | undefined;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * An open file on local disk: positional reads straight into the caller's buffer with the
+ * callback `fs.read` on the descriptor (concurrent reads run concurrently), and appends with
+ * the callback `fs.write` on a descriptor opened with O_APPEND, queued so that writes issued
+ * without waiting are applied in call order.
+ */
+export class DiskFile implements File {
+  readonly path: Path;
+  readonly #kind: string;
+  readonly #fd: number;
+  readonly #read: boolean;
+  readonly #write: boolean;
+  readonly #syncOnClose: SyncLevel | undefined;
+  readonly #writer: DiskWriter | undefined;
+  #newDirectories: readonly string[] | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Reads and metadata calls in flight; close waits for them before releasing the fd. */
+  #busy = 0;
+  #onIdle: (() => void) | undefined;
+  #writing = false;
+  readonly #queue: WriteJob[] = [];
+  #onDrained: Array<() => void> = [];
+  #writeError: FusioError | undefined;
+
+  /** @internal Use `fs.open`. */
+  constructor(init: DiskFileInit) {
+    this.path = init.path;
+    this.#kind = init.kind;
+    this.#fd = init.fd;
+    this.#read = init.read;
+    this.#write = init.write;
+    this.#syncOnClose = init.syncOnClose;
+    this.#newDirectories = init.newDirectories;
+    this.#writer = init.writer;
+  }
+
+  #context(op: string): ErrorContext {
+    return { op, path: this.path.raw, backend: this.#kind };
+  }
+
+  /** The reason a call must not start, or undefined. */
+  #refuse(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): FusioError | undefined {
+    if (options?.signal?.aborted) return abortError(options.signal, this.#context(op));
+    if (this.#closed) return new FusioError("Closed", "the file is closed", this.#context(op));
+    if (access === "read" ? !this.#read : access === "write" && !this.#write) {
+      return new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, this.#context(op));
+    }
+    return undefined;
+  }
+
+  #done(): void {
+    if (--this.#busy === 0 && this.#onIdle) this.#onIdle();
+  }
+
+  readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
+    if (!(buf instanceof Uint8Array))
+      return Promise.reject(badArgument("buf must be a Uint8Array", this.#context("readExactAt")));
+    if (!Number.isSafeInteger(pos) || pos < 0) {
+      return Promise.reject(
+        badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, this.#context("readExactAt")),
+      );
+    }
+    const refused = this.#refuse("readExactAt", "read", options);
+    if (refused) return Promise.reject(refused);
+    const length = buf.length;
+    if (length === 0 || this.#writer) return this.#readSlow(buf, pos);
+    const fd = this.#fd;
+    this.#busy++;
+    return new Promise<T>((resolve, reject) => {
+      let done = 0;
+      const onRead = (error: NodeJS.ErrnoException | null, read: number): void => {
+        done += read;
+        if (error) {
+          this.#done();
+          reject(fromErrno(error, this.#context("readExactAt")));
+        } else if (done === length) {
+          this.#done();
+          resolve(buf);
+        } else if (read === 0) {
+          this.#done();
+          reject(eof(length, pos, this.#context("readExactAt")));
+        } else {
+          fs.read(fd, buf, done, length - done, pos + done, onRead);
+        }
+      };
+      fs.read(fd, buf, 0, length, pos, onRead);
+    });
+  }
+
+  /** Zero-length reads (which must still reject past the end) and reads behind a runtime writer. */
+  async #readSlow<T extends Uint8Array>(buf: T, pos: number): Promise<T> {
+    if (buf.length === 0) {
+      const size = await this.#size("readExactAt");
+      if (pos > size) throw eof(0, pos, this.#context("readExactAt"));
+      return buf;
+    }
+    await this.#drain();
+    await this.#writer?.flush();
+    this.#busy++;
+    try {
+      let done = 0;
+      while (done < buf.length) {
+        const read = await readAt(this.#fd, buf, done, pos + done);
+        if (read === 0) throw eof(buf.length, pos, this.#context("readExactAt"));
+        done += read;
+      }
+      return buf;
+    } catch (error) {
+      throw fromErrno(error, this.#context("readExactAt"));
+    } finally {
+      this.#done();
+    }
+  }
+
+  async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
+    const context = this.#context("readToEndAt");
+    if (!Number.isSafeInteger(pos) || pos < 0) {
+      throw badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context);
+    }
+    const refused = this.#refuse("readToEndAt", "read", options);
+    if (refused) throw refused;
+    if (this.#writer) {
+      await this.#drain();
+      await this.#writer.flush();
+    }
+    this.#busy++;
+    try {
+      const size = (await fstat(this.#fd)).size;
+      if (pos > size) throw eof(0, pos, context);
+      // Uninitialised memory of exactly the right size; every byte handed out is read into.
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(size - pos).buffer, 0, size - pos);
+      let done = 0;
+      while (done < out.length) {
+        const read = await readAt(this.#fd, out, done, pos + done);
+        if (read === 0) return out.subarray(0, done); // truncated meanwhile
+        done += read;
+      }
+      return out;
+    } catch (error) {
+      throw fromErrno(error, context);
+    } finally {
+      this.#done();
+    }
+  }
+
+  async size(options?: CallOptions): Promise<number> {
+    const refused = this.#refuse("size", undefined, options);
+    if (refused) throw refused;
+    if (this.#writer) {
+      await this.#drain();
+      await this.#writer.flush();
+    }
+    return this.#size("size");
+  }
+
+  async #size(op: string): Promise<number> {
+    this.#busy++;
+    try {
+      return (await fstat(this.#fd)).size;
+    } catch (error) {
+      throw fromErrno(error, this.#context(op));
+    } finally {
+      this.#done();
+    }
+  }
+
+  writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
+    if (!(data instanceof Uint8Array))
+      return Promise.reject(badArgument("data must be a Uint8Array", this.#context("writeAll")));
+    const refused = this.#refuse("writeAll", "write", options) ?? this.#writeError;
+    if (refused) return Promise.reject(refused);
+    return new Promise<void>((resolve, reject) => {
+      const job: WriteJob = { data, signal: options?.signal, resolve, reject };
+      if (this.#writing) this.#queue.push(job);
+      else this.#start(job);
+    });
+  }
+
+  #start(job: WriteJob): void {
+    this.#writing = true;
+    const { data } = job;
+    if (job.signal?.aborted) {
+      // Aborted while queued: it never started, so it has no effect.
+      job.reject(abortError(job.signal, this.#context("writeAll")));
+      this.#next();
+      return;
+    }
+    if (data.length === 0) {
+      job.resolve();
+      this.#next();
+      return;
+    }
+    if (this.#writer) {
+      this.#writer.write(data).then(
+        () => {
+          job.resolve();
+          this.#next();
+        },
+        (error: unknown) => this.#fail(job, error),
+      );
+      return;
+    }
+    const fd = this.#fd;
+    const length = data.length;
+    let done = 0;
+    const onWrite = (error: NodeJS.ErrnoException | null, written: number): void => {
+      done += written;
+      if (error) {
+        this.#fail(job, error);
+      } else if (done < length) {
+        fs.write(fd, data, done, length - done, null, onWrite);
+      } else {
+        job.resolve();
+        this.#next();
+      }
+    };
+    fs.write(fd, data, 0, length, null, onWrite);
+  }
+
+  #next(): void {
+    const job = this.#queue.shift();
+    if (job) {
+      this.#start(job);
+      return;
+    }
+    this.#writing = false;
+    if (this.#onDrained.length > 0) {
+      const waiters = this.#onDrained;
+      this.#onDrained = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /**
+   * A failed append may have left part of its bytes in the file, so the writes queued behind
+   * it are refused rather than appended after a hole, and so is every later write.
+   */
+  #fail(job: WriteJob, error: unknown): void {
+    const failure = fromErrno(error, this.#context("writeAll"));
+    this.#writeError = new FusioError(failure.kind, "an earlier write on this handle failed", {
+      ...this.#context("writeAll"),
+      cause: failure,
+    });
+    job.reject(failure);
+    for (const queued of this.#queue.splice(0)) queued.reject(this.#writeError);
+    this.#next();
+  }
+
+  /** Resolves once every write issued so far has been applied. */
+  #drain(): Promise<void> {
+    if (!this.#writing) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#onDrained.push(resolve));
+  }
+
+  async flush(options?: CallOptions): Promise<void> {
+    const refused = this.#refuse("flush", undefined, options);
+    if (refused) throw refused;
+    await this.#drain();
+    try {
+      await this.#writer?.flush();
+    } catch (error) {
+      throw fromErrno(error, this.#context("flush"));
+    }
+    if (this.#writeError) throw this.#writeError;
+  }
+
+  async sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
+    const refused = this.#refuse("sync", undefined, options);
+    if (refused) throw refused;
+    if (level !== "data" && level !== "all") {
+      throw badArgument(`unknown sync level ${String(level)}`, this.#context("sync"));
+    }
+    await this.#drain();
+    this.#busy++;
+    try {
+      await this.#sync(level);
+    } finally {
+      this.#done();
+    }
+  }
+
+  async #sync(level: SyncLevel): Promise<void> {
+    try {
+      await this.#writer?.flush();
+      await fsyncFd(this.#fd, level);
+      // A new file survives a power cut only once its name is durable in its directory
+      // (and, for directories `create` made, theirs in their parents).
+      const directories = this.#newDirectories;
+      if (directories) {
+        for (const directory of directories) await syncDir(directory);
+        this.#newDirectories = undefined;
+      }
+    } catch (error) {
+      throw fromErrno(error, this.#context("sync"));
+    }
+    if (this.#writeError) throw this.#writeError;
+  }
+
+  close(options?: CallOptions): Promise<void> {
+    if (this.#closing) return this.#closing;
+    if (options?.signal?.aborted) return Promise.reject(abortError(options.signal, this.#context("close")));
+    this.#closed = true;
+    this.#closing = this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#drain();
+    if (this.#busy > 0)
+      await new Promise<void>((resolve) => {
+        this.#onIdle = resolve;
+      });
+    let failure: unknown;
+    try {
+      await this.#writer?.close();
+      if (this.#syncOnClose) await this.#sync(this.#syncOnClose);
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      await closeFd(this.#fd);
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure !== undefined) throw fromErrno(failure, this.#context("close"));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function readAt(fd: number, buf: Uint8Array, offset: number, position: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    fs.read(fd, buf, offset, buf.length - offset, position, (error, read) => (error ? reject(error) : resolve(read)));
+  });
+}
+
+function badArgument(message: string, context: ErrorContext): FusioError {
+  return new FusioError("InvalidArgument", message, context);
+}
+
+function eof(length: number, pos: number, context: ErrorContext): FusioError {
+  return new FusioError("UnexpectedEof", `the file ends before ${length} bytes at ${pos} could be read`, context);
+}

@@ -1,0 +1,2 @@
+export { DiskFile as NodeFile } from "./disk-file.ts";
+export { NodeFs, type NodeFsOptions } from "./node-fs.ts";
