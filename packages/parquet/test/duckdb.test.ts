@@ -1,26 +1,24 @@
-// Cross-check with an engine no one here wrote: DuckDB reads what the sink wrote, and the source
-// reads what DuckDB wrote.
-//
-// DuckDB reads local files only. Until this package tests on @fusio/node, the file is written
-// through the sink into a MemoryFs and its bytes are then copied to a temporary file with
-// node:fs (and the reverse for DuckDB's own file).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// Cross-check with an engine no one here wrote: DuckDB reads the file the sink wrote through
+// NodeFs onto local disk, and the source reads, through NodeFs, the file DuckDB wrote.
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { MemoryFs } from "@fusio/memory";
+import { NodeFs } from "@fusio/node";
 import { openParquetSink, openParquetSource } from "@fusio/parquet";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { parquetWrite } from "hyparquet-writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { columns, ROW_GROUP, ROWS, rows } from "./data.ts";
 
-let dir: string;
+let root: string;
+let fs: NodeFs;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "fusio-parquet-duckdb-"));
+  root = await mkdtemp(join(tmpdir(), "fusio-parquet-duckdb-"));
+  fs = new NodeFs({ root });
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
@@ -35,18 +33,15 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-describe("DuckDB", () => {
-  it("reads the rows and aggregates of a file written through parquetSink", async () => {
-    const data = rows();
-    const fs = new MemoryFs();
-    const sink = await openParquetSink(fs, "events.parquet");
-    await parquetWrite({ writer: sink, columnData: columns(data), rowGroupSize: ROW_GROUP });
-    const file = await fs.open("events.parquet");
-    const local = join(dir, "events.parquet");
-    await writeFile(local, await file.readToEndAt(0));
-    await file.close();
+const sqlPath = (relative: string): string => join(root, relative).replaceAll("'", "''");
 
-    const path = local.replaceAll("'", "''");
+describe("DuckDB", () => {
+  it("reads the rows and aggregates of a file written through parquetSink into NodeFs", async () => {
+    const data = rows();
+    const sink = await openParquetSink(fs, "out/events.parquet");
+    await parquetWrite({ writer: sink, columnData: columns(data), rowGroupSize: ROW_GROUP });
+
+    const path = sqlPath("out/events.parquet");
     const groups = await query(`SELECT count(DISTINCT row_group_id) AS n FROM parquet_metadata('${path}')`);
     expect(Number(groups[0]?.n)).toBe(ROWS / ROW_GROUP);
     const read = await query(`SELECT id, name, payload, score, flag FROM read_parquet('${path}') ORDER BY id`);
@@ -64,19 +59,14 @@ describe("DuckDB", () => {
     expect(Number(aggregates?.flags)).toBe(data.filter((row) => row.flag).length);
   });
 
-  it("writes a file that parquetSource reads back row for row", async () => {
-    const local = join(dir, "duck.parquet").replaceAll("'", "''");
+  it("writes a file that parquetSource reads back through NodeFs row for row", async () => {
+    await fs.createDirAll("duck");
     await query(
       `COPY (SELECT i::INTEGER AS id, 'n' || (i % 50)::VARCHAR AS name, i * 0.25 AS score
              FROM range(25000) t(i))
-       TO '${local}' (FORMAT parquet, ROW_GROUP_SIZE 10000, COMPRESSION snappy)`,
+       TO '${sqlPath("duck/data.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 10000, COMPRESSION snappy)`,
     );
-    const fs = new MemoryFs();
-    const writer = await fs.open("duck.parquet", { create: true });
-    await writer.writeAll(await readFile(join(dir, "duck.parquet")));
-    await writer.close();
-
-    await using source = await openParquetSource(fs, "duck.parquet");
+    await using source = await openParquetSource(fs, "duck/data.parquet");
     const metadata = await parquetMetadataAsync(source);
     expect(metadata.row_groups.length).toBeGreaterThan(1);
     const read = await parquetReadObjects({ file: source, metadata });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryFs } from "@fusio/memory";
+import { NodeFs } from "@fusio/node";
 import { fusioDriver } from "@fusio/unstorage";
 import type { Driver } from "unstorage";
 import fsDriver from "unstorage/drivers/fs";
@@ -11,6 +12,21 @@ import { describeDriver } from "./driver-suite.ts";
 describeDriver("fusioDriver(MemoryFs)", { create: () => fusioDriver(new MemoryFs()), nativeMeta: true });
 describeDriver("fusioDriver(MemoryFs, { base })", {
   create: () => fusioDriver(new MemoryFs(), { base: "nested/base" }),
+  nativeMeta: true,
+});
+
+const nodeRoots = new WeakMap<Driver, string>();
+describeDriver("fusioDriver(NodeFs)", {
+  async create() {
+    const root = await mkdtemp(join(tmpdir(), "fusio-unstorage-node-"));
+    const driver = fusioDriver(new NodeFs({ root }));
+    nodeRoots.set(driver, root);
+    return driver;
+  },
+  async destroy(driver) {
+    const root = nodeRoots.get(driver);
+    if (root) await rm(root, { recursive: true, force: true });
+  },
   nativeMeta: true,
 });
 
