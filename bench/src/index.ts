@@ -3,8 +3,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
+import { parquetGroups } from "./parquet.ts";
+import { unstorageGroups } from "./unstorage.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, parquetGroups, unstorageGroups];
 
 const results: GroupResult[] = [];
 for (const load of GROUPS) {
