@@ -1,6 +1,6 @@
 import { type AbortSignalLike, type FileMeta, type Fs, FusioError, type Path, toPath } from "@fusio/core";
 import type { Driver, GetKeysOptions, StorageMeta, TransactionOptions } from "unstorage";
-import { fromUtf8, toBytes } from "./internal/bytes.ts";
+import { fromUtf8, rawBytes, utf8 } from "./internal/bytes.ts";
 import { driverKeyOfPath, pathOfDriverKey } from "./internal/keys.ts";
 
 /** Options of {@link fusioDriver}. */
@@ -130,12 +130,15 @@ export function fusioDriver(fs: Fs, options: FusioDriverOptions = {}): Driver<Fu
       return read(key, transaction);
     },
     async setItem(key, value, transaction) {
-      await write(key, toBytes(String(value)) as Uint8Array, transaction);
+      await write(key, utf8(String(value)), transaction);
     },
     async setItemRaw(key, value, transaction) {
-      const data = toBytes(value);
+      const data = rawBytes(value);
       if (data === undefined) {
-        throw new FusioError("InvalidArgument", "setItemRaw needs a value", { op: "setItemRaw", path: key });
+        throw new FusioError("InvalidArgument", "setItemRaw takes a Uint8Array, an ArrayBuffer (view) or a string", {
+          op: "setItemRaw",
+          path: key,
+        });
       }
       await write(key, data, transaction);
     },

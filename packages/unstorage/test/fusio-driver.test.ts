@@ -70,6 +70,22 @@ describe("fusioDriver", () => {
     expect(await driver.hasItem("k", {})).toBe(false);
   });
 
+  it("stores strings as they are (a 'base64:' text is not decoded) and raw values of every binary kind", async () => {
+    const fs = new MemoryFs();
+    const driver = fusioDriver(fs);
+    await driver.setItem?.("text", "base64:AAEC", {});
+    expect(await driver.getItem("text", {})).toBe("base64:AAEC");
+    await driver.setItemRaw?.("string", "héllo", {});
+    expect(await driver.getItem("string", {})).toBe("héllo");
+    await driver.setItemRaw?.("buffer", Uint8Array.of(1, 2).buffer, {});
+    await driver.setItemRaw?.("view", new DataView(Uint8Array.of(3, 4, 5).buffer, 1), {});
+    expect(Array.from((await driver.getItemRaw?.("buffer", {})) as Uint8Array)).toEqual([1, 2]);
+    expect(Array.from((await driver.getItemRaw?.("view", {})) as Uint8Array)).toEqual([4, 5]);
+    await expect(driver.setItemRaw?.("bad", { not: "binary" }, {})).rejects.toSatisfy((error) =>
+      FusioError.is(error, "InvalidArgument"),
+    );
+  });
+
   it("rejects a bad concurrency option", () => {
     expect(() => fusioDriver(new MemoryFs(), { concurrency: 0 })).toThrow(FusioError);
   });

@@ -73,6 +73,15 @@ describe("unstorageFs", () => {
     await expect(fs.remove("k")).rejects.toSatisfy((error) => FusioError.is(error, "PermissionDenied"));
   });
 
+  it("readToEndAt returns a copy even when the driver hands out Node Buffers", async () => {
+    const driver = memoryDriver();
+    driver.setItemRaw?.("b", Buffer.from([1, 2, 3]), {});
+    const fs = unstorageFs(driver);
+    const first = await get(fs, "b");
+    first.fill(9);
+    expect([...(await get(fs, "b"))]).toEqual([1, 2, 3]);
+  });
+
   it("writes are invisible until close, and a handle reads its own writes", async () => {
     const fs = unstorageFs(memoryDriver());
     await put(fs, "f", text("base"));

@@ -40,11 +40,24 @@ export function serializeRaw(bytes: Uint8Array): string {
  */
 export function toBytes(value: unknown): Uint8Array | undefined {
   if (value === null || value === undefined) return undefined;
-  if (value instanceof Uint8Array) return value;
+  // A plain view: a Node Buffer's `slice` would share memory instead of copying.
+  if (value instanceof Uint8Array) {
+    return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (typeof value === "string") {
     return value.startsWith(BASE64_PREFIX) ? fromBase64(value.slice(BASE64_PREFIX.length)) : utf8(value);
   }
   return utf8(typeof value === "object" ? JSON.stringify(value) : String(value));
+}
+
+/**
+ * The bytes of a value given to `setItemRaw`: binary as it is, a string as UTF-8 (never decoded).
+ * @returns `undefined` for anything else.
+ */
+export function rawBytes(value: unknown): Uint8Array | undefined {
+  if (typeof value === "string") return utf8(value);
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return toBytes(value);
+  return undefined;
 }
