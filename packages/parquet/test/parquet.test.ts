@@ -6,7 +6,7 @@ import { MemoryFs } from "@fusio/memory";
 import { NodeFs } from "@fusio/node";
 import { openParquetSink, openParquetSource, parquetSink, parquetSource } from "@fusio/parquet";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import { parquetWrite } from "hyparquet-writer";
+import { parquetWrite, parquetWriteRows } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CountingFile, openCounting } from "./counting.ts";
 import { columns, ROW_GROUP, ROWS, type Row, rows } from "./data.ts";
@@ -155,6 +155,43 @@ describe.each(backends)("parquetSink and parquetSource on %s", (_, create) => {
 });
 
 describe("parquetSink and parquetSource: options, bounds and failures", () => {
+  it("streams rows pulled from an async generator: memory holds one row group, not the file", async () => {
+    const fs = new MemoryFs();
+    const file = await openCounting(fs, "rows.parquet", { create: true, truncate: true });
+    async function* generate(): AsyncGenerator<Row> {
+      for (const row of rows(50_000)) yield row;
+    }
+    await parquetWriteRows({
+      writer: parquetSink(file),
+      rows: generate(),
+      columns: columns([]).map(({ data: _, ...column }) => column),
+      rowGroupSize: 5_000,
+    });
+    const size = (await fs.stat("rows.parquet")).size;
+    expect(file.writes.length).toBe(11);
+    expect(Math.max(...file.writes)).toBeLessThan(size / 5);
+    await using source = await openParquetSource(fs, "rows.parquet");
+    const read = await parquetReadObjects({ file: source, columns: ["id"], rowStart: 49_998 });
+    expect(read).toEqual([{ id: 49_998 }, { id: 49_999 }]);
+  });
+
+  it("a signal that fires during the write stops it with Aborted", async () => {
+    const fs = new MemoryFs();
+    const file = await fs.open("aborted.parquet", { create: true, truncate: true });
+    const controller = new AbortController();
+    const sink = parquetSink(file, { signal: controller.signal });
+    const flush = sink.flush.bind(sink);
+    let flushes = 0;
+    sink.flush = () => {
+      if (++flushes === 2) controller.abort();
+      return flush();
+    };
+    await expect(
+      parquetWrite({ writer: sink, columnData: columns(rows(5_000)), rowGroupSize: 1_000 }),
+    ).rejects.toSatisfy((error) => FusioError.is(error, "Aborted"));
+    expect(flushes).toBe(2);
+  });
+
   it("close: false leaves the target open; getBuffer and getBytes are Unsupported", async () => {
     const fs = new MemoryFs();
     const file = await fs.open("open.parquet", { create: true });
