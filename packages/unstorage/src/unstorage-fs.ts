@@ -30,6 +30,8 @@ export interface UnstorageFsOptions {
 }
 
 let instances = 0;
+/** How many entries `list` fetches sizes for ahead of the consumer. */
+const LIST_LOOKAHEAD = 8;
 
 /**
  * Any unstorage driver as a fusio `Fs`, the way Rust's `fusio-object-store` wraps
@@ -140,10 +142,13 @@ export class UnstorageFs implements Fs {
     return meta;
   }
 
-  /** Size from the driver's native meta when it has one, else from the value itself. */
-  async #meta(path: Path, name: string, context: ErrorContext): Promise<FileMeta | undefined> {
+  /**
+   * Size from the driver's native meta when it has one, else from the value itself.
+   * `known`: the key was just listed, so existence needs no separate check.
+   */
+  async #meta(path: Path, name: string, context: ErrorContext, known = false): Promise<FileMeta | undefined> {
     const driver = this.driver;
-    if (!(await this.#call(context, () => driver.hasItem(name, {})))) return undefined;
+    if (!known && !(await this.#call(context, () => driver.hasItem(name, {})))) return undefined;
     const native = driver.getMeta ? await this.#call(context, () => driver.getMeta?.(name, {})) : undefined;
     let size = native?.size;
     if (typeof size !== "number") {
@@ -182,15 +187,28 @@ export class UnstorageFs implements Fs {
       }
     }
     const sorted = [...entries.values()].sort((a, b) => Path.compare(a.path, b.path));
-    for (const entry of sorted) {
+    // Sizes cost a driver call per file: look a few entries ahead so remote drivers overlap
+    // them, without running far past a consumer that stops early.
+    const lookups = new Map<number, Promise<FileMeta | undefined>>();
+    const lookup = (index: number): void => {
+      const entry = sorted[index];
+      if (entry === undefined || entry.isDirectory || lookups.has(index)) return;
+      const pending = this.#meta(entry.path, entry.key as string, context, true);
+      pending.catch(() => undefined); // awaited below, or dropped when the consumer stops
+      lookups.set(index, pending);
+    };
+    for (let index = 0; index < sorted.length; index++) {
       throwIfAborted(options.signal, context);
+      const entry = sorted[index] as (typeof sorted)[number];
       if (entry.isDirectory) {
         yield { path: entry.path, size: 0, isDirectory: true };
-      } else {
-        // Gone since the listing (a concurrent remove): skip it, as a paginated listing would.
-        const meta = await this.#meta(entry.path, entry.key as string, context);
-        if (meta !== undefined) yield meta;
+        continue;
       }
+      for (let ahead = index; ahead < index + LIST_LOOKAHEAD; ahead++) lookup(ahead);
+      const meta = await lookups.get(index);
+      lookups.delete(index);
+      // Gone since the listing (a concurrent remove): skip it, as a paginated listing would.
+      if (meta !== undefined) yield meta;
     }
   }
 

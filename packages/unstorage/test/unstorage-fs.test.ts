@@ -82,6 +82,33 @@ describe("unstorageFs", () => {
     expect([...(await get(fs, "b"))]).toEqual([1, 2, 3]);
   });
 
+  it("list fetches sizes a few entries ahead, concurrently, and stops soon after the consumer does", async () => {
+    const inner = memoryDriver();
+    for (let i = 0; i < 40; i++) inner.setItemRaw?.(`many:k${String(i).padStart(2, "0")}`, new Uint8Array(i), {});
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let calls = 0;
+    const driver: Driver = {
+      ...inner,
+      async getMeta(key) {
+        calls++;
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return { size: (inner.getItem(key, {}) as Uint8Array).length };
+      },
+    };
+    const fs = unstorageFs(driver);
+    const sizes = [];
+    for await (const entry of fs.list("many")) sizes.push(entry.size);
+    expect(sizes).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(8);
+    calls = 0;
+    for await (const _ of fs.list("many")) break;
+    expect(calls).toBeLessThanOrEqual(8);
+  });
+
   it("writes are invisible until close, and a handle reads its own writes", async () => {
     const fs = unstorageFs(memoryDriver());
     await put(fs, "f", text("base"));
