@@ -66,7 +66,8 @@ export function fusioDriver(fs: Fs, options: FusioDriverOptions = {}): Driver<Fu
     try {
       await file.writeAll(data, { signal });
     } catch (error) {
-      // Best effort; an object store publishes nothing from an unclosed upload anyway.
+      // Release the handle. Remote backends refuse to publish an upload whose write failed;
+      // on local disk the open already truncated the file, as unstorage's fs driver would.
       await file.close().catch(() => undefined);
       throw error;
     }
