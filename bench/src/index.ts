@@ -5,9 +5,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
+import { parquetGroups } from "./parquet.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
+import { unstorageGroups } from "./unstorage.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, nodeDiskGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, nodeDiskGroups, parquetGroups, unstorageGroups];
 const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },
   { runtime: "deno", module: "deno.ts", name: "denoGroups" },
