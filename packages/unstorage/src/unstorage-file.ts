@@ -133,7 +133,13 @@ export class UnstorageFile implements File {
 
   async close(options?: CallOptions): Promise<void> {
     if (this.#closed) return;
-    throwIfAborted(options?.signal, this.#context("close"));
+    if (options?.signal?.aborted) {
+      // Discard: nothing was stored before close, so dropping the buffer publishes nothing.
+      this.#closed = true;
+      this.#parts = [];
+      this.#joined = undefined;
+      throwIfAborted(options.signal, this.#context("close"));
+    }
     if (this.#options.write && this.#dirty) {
       await this.#commit(this.#content(), options);
       this.#dirty = false;
