@@ -212,6 +212,25 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     sameBytes(t.expect, await t.get(path), text("data"));
   });
 
+  test("close with an aborted signal discards: rejects Aborted, closes, publishes nothing new", async (t) => {
+    const signal = AbortSignal.abort();
+    const fresh = t.at("discarded.bin");
+    const file = await t.fs.open(fresh, { create: true, truncate: true });
+    await file.writeAll(bytes(1000));
+    await t.rejects(() => file.close({ signal }), "Aborted");
+    await t.rejects(() => file.writeAll(text("x")), "Closed");
+    await file.close();
+    if (!t.fs.capabilities.visibleBeforeClose) await t.rejects(() => t.fs.stat(fresh), "NotFound");
+
+    const existing = t.at("kept.bin");
+    await t.put(existing, text("base"));
+    const append = await t.fs.open(existing, { write: true });
+    await append.writeAll(text("+more"));
+    await t.rejects(() => append.close({ signal }), "Aborted");
+    const expected = t.fs.capabilities.visibleBeforeClose ? "base+more" : "base";
+    sameBytes(t.expect, await t.get(existing), text(expected));
+  });
+
   test("Symbol.asyncDispose closes the file", async (t) => {
     const path = t.at("dispose.bin");
     const file = await t.fs.open(path, { create: true });
