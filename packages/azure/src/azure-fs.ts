@@ -98,7 +98,8 @@ export class AzureBlobFs implements CasFs {
     } catch {
       fail("endpoint is not a URL");
     }
-    if (parsed?.search !== "" || parsed.hash !== "") fail("endpoint must not carry a query (give a SAS as the credential)");
+    if (parsed?.search !== "" || parsed.hash !== "")
+      fail("endpoint must not carry a query (give a SAS as the credential)");
     const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isSafeInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
       fail(`blockSize must be an integer from 1 to ${MAX_BLOCK_SIZE}`);
@@ -182,7 +183,12 @@ export class AzureBlobFs implements CasFs {
     }
     const meta = await this.#head(name, "open", options.signal);
     if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return new AzureBlobFile(key, { ...state, size: open.truncate ? 0 : meta.size, existing: undefined, publish: open.truncate });
+    return new AzureBlobFile(key, {
+      ...state,
+      size: open.truncate ? 0 : meta.size,
+      existing: undefined,
+      publish: open.truncate,
+    });
   }
 
   async #head(name: string, op: string, signal: CallOptions["signal"]): Promise<FileMeta | undefined> {
@@ -250,7 +256,11 @@ export class AzureBlobFs implements CasFs {
           try {
             return parseListPage(text);
           } catch (error) {
-            throw new FusioError("Remote", "the listing is not readable XML", { ...context, cause: error, retryable: true });
+            throw new FusioError("Remote", "the listing is not readable XML", {
+              ...context,
+              cause: error,
+              retryable: true,
+            });
           }
         },
       );
@@ -398,7 +408,13 @@ export class AzureBlobFs implements CasFs {
   }
 }
 
-function toMeta(item: { name: string; isPrefix: boolean; size: number; etag?: string | undefined; lastModified?: Date | undefined }): FileMeta | undefined {
+function toMeta(item: {
+  name: string;
+  isPrefix: boolean;
+  size: number;
+  etag?: string | undefined;
+  lastModified?: Date | undefined;
+}): FileMeta | undefined {
   let path: Path;
   try {
     path = Path.parse(item.isPrefix ? item.name.slice(0, -1) : item.name);
@@ -412,4 +428,3 @@ function toMeta(item: { name: string; isPrefix: boolean; size: number; etag?: st
   if (item.etag !== undefined) meta.etag = item.etag;
   return meta;
 }
-

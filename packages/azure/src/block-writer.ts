@@ -1,5 +1,6 @@
 import type { AbortSignalLike, ErrorContext } from "@fusio/core";
-import { PartScheduler } from "@fusio/http";
+import { FusioError } from "@fusio/core";
+import { collectBody, PartScheduler, remoteDetails } from "@fusio/http";
 import type { BlobClient } from "./internal/client.ts";
 
 /** Properties a blob keeps across an append (Put Block List replaces them unless resent). */
@@ -48,9 +49,23 @@ export function propertyHeaders(properties: BlobProperties | undefined): Record<
   return headers;
 }
 
-/** Block ids: one fixed length per blob (Azure requires it), unique per writer. */
-function blockId(nonce: string, index: number): string {
-  return btoa(`fusio-${nonce}-${String(index).padStart(6, "0")}`);
+/**
+ * Block ids: one fixed length per blob (Azure requires it), unique per writer; `kind` keeps the
+ * spliced blocks (`s`) apart from the new ones (`p`).
+ */
+function blockId(nonce: string, kind: "s" | "p", index: number): string {
+  return btoa(`fusio-${nonce}-${kind}${String(index).padStart(5, "0")}`);
+}
+
+/**
+ * True when Put Block From URL failed because the service cannot copy (501, or Azurite's bare
+ * 500 when the destination is authorized by an account SAS): the range is then copied through
+ * the client instead. Condition failures and auth errors are real and propagate.
+ */
+function cannotCopyServerSide(error: unknown): boolean {
+  if (!FusioError.is(error)) return false;
+  if (error.kind === "Unsupported") return true;
+  return error.status === 500 && remoteDetails(error)?.code === undefined;
 }
 
 /**
@@ -69,7 +84,8 @@ export class BlockWriter {
   readonly #nonce = Math.floor(Math.random() * 0x100000000000)
     .toString(16)
     .padStart(11, "0");
-  readonly #spliceBlocks: number;
+  readonly #spliceRanges: number;
+  #spliceIds = 0;
   readonly #splice: Promise<string[]> | undefined;
   readonly #controller = new AbortController();
 
@@ -77,13 +93,13 @@ export class BlockWriter {
     this.#options = options;
     this.#context = { op: "write", path: options.key, backend: "azure" };
     const existing = options.existing;
-    this.#spliceBlocks = existing === undefined ? 0 : Math.ceil(existing.size / SPLICE_BLOCK);
+    this.#spliceRanges = existing === undefined ? 0 : Math.ceil(existing.size / SPLICE_BLOCK);
     this.#scheduler = new PartScheduler<string>({
       partSize: options.blockSize,
       concurrency: options.concurrency,
       context: this.#context,
       uploadPart: async ({ number, data, signal }) => {
-        const id = blockId(this.#nonce, this.#spliceBlocks + number - 1);
+        const id = blockId(this.#nonce, "p", number);
         await options.client.call(
           { method: "PUT", key: options.key, query: { comp: "block", blockid: id }, body: data },
           { op: "Put Block", path: options.key, signal, idempotent: true },
@@ -91,7 +107,7 @@ export class BlockWriter {
         return id;
       },
     });
-    if (existing !== undefined && this.#spliceBlocks > 0) {
+    if (existing !== undefined && this.#spliceRanges > 0) {
       this.#splice = this.#stageExisting(existing);
       this.#splice.catch((error: unknown) => this.#scheduler.abort(error));
     }
@@ -144,30 +160,69 @@ export class BlockWriter {
     const signal = this.#controller.signal;
     const access = await client.config.authorizer.sourceAccess(client.config.container, key, signal);
     const source = access.query === "" ? client.url(key) : `${client.url(key)}?${access.query}`;
-    const ids = Array.from({ length: this.#spliceBlocks }, (_, index) => blockId(this.#nonce, index));
+    const ranges: string[][] = [];
+    let serverSide = true;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < ids.length) {
+      while (next < this.#spliceRanges) {
         const index = next++;
         const start = index * SPLICE_BLOCK;
         const end = Math.min(existing.size, start + SPLICE_BLOCK) - 1;
-        await client.call(
-          {
-            method: "PUT",
-            key,
-            query: { comp: "block", blockid: ids[index] as string },
-            headers: {
-              ...access.headers,
-              "x-ms-copy-source": source,
-              "x-ms-source-range": `bytes=${start}-${end}`,
-              "x-ms-source-if-match": existing.etag,
-            },
-          },
-          { op: "Put Block From URL", path: key, signal, idempotent: true },
-        );
+        if (serverSide) {
+          const id = blockId(this.#nonce, "s", this.#spliceIds++);
+          try {
+            await client.call(
+              {
+                method: "PUT",
+                key,
+                query: { comp: "block", blockid: id },
+                headers: {
+                  ...access.headers,
+                  "x-ms-copy-source": source,
+                  "x-ms-source-range": `bytes=${start}-${end}`,
+                  "x-ms-source-if-match": existing.etag,
+                },
+              },
+              { op: "Put Block From URL", path: key, signal, idempotent: true },
+            );
+            ranges[index] = [id];
+            continue;
+          } catch (error) {
+            if (!cannotCopyServerSide(error)) throw error;
+            serverSide = false;
+          }
+        }
+        ranges[index] = await this.#copyThroughClient(existing, start, end, signal);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.#spliceRanges) }, worker));
+    return ranges.flat();
+  }
+
+  /** The fallback splice: reads [start, end] in blocks (guarded by the ETag) and stages them. */
+  async #copyThroughClient(existing: ExistingBlob, start: number, end: number, signal: AbortSignal): Promise<string[]> {
+    const { client, key, blockSize } = this.#options;
+    const ids: string[] = [];
+    for (let from = start; from <= end; from += blockSize) {
+      const to = Math.min(end, from + blockSize - 1);
+      const data = await client.send(
+        { method: "GET", key, headers: { "x-ms-range": `bytes=${from}-${to}`, "if-match": existing.etag } },
+        { op: "append", path: key, signal, idempotent: true },
+        async (response) => {
+          const body = await collectBody(response.body, to - from + 1);
+          if (body.length !== to - from + 1) {
+            throw new FusioError("Io", "the blob's body ended early", { ...this.#context, retryable: true });
+          }
+          return body;
+        },
+      );
+      const id = blockId(this.#nonce, "s", this.#spliceIds++);
+      await client.call(
+        { method: "PUT", key, query: { comp: "block", blockid: id }, body: data },
+        { op: "Put Block", path: key, signal, idempotent: true },
+      );
+      ids.push(id);
+    }
     return ids;
   }
 }

@@ -3,7 +3,8 @@ import { FusioError } from "@fusio/core";
 /** Azurite's well-known development account. */
 export const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
 /** Azurite's well-known development key (public, documented by Microsoft). */
-export const DEVELOPMENT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+export const DEVELOPMENT_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /** What a storage connection string says about the Blob service. */
 export interface ParsedConnectionString {
@@ -26,7 +27,10 @@ export interface ParsedConnectionString {
  */
 export function parseConnectionString(connectionString: string): ParsedConnectionString {
   const fail = (message: string): never => {
-    throw new FusioError("InvalidArgument", `connection string: ${message}`, { op: "connection string", backend: "azure" });
+    throw new FusioError("InvalidArgument", `connection string: ${message}`, {
+      op: "connection string",
+      backend: "azure",
+    });
   };
   const fields = new Map<string, string>();
   for (const part of connectionString.split(";")) {

@@ -1,6 +1,11 @@
 export { AzureBlobFile } from "./azure-file.ts";
-export { type AzureBlobFsOptions, AzureBlobFs, type AzureConnectionOptions } from "./azure-fs.ts";
-export { DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY, type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
+export { AzureBlobFs, type AzureBlobFsOptions, type AzureConnectionOptions } from "./azure-fs.ts";
+export {
+  DEVELOPMENT_ACCOUNT,
+  DEVELOPMENT_KEY,
+  type ParsedConnectionString,
+  parseConnectionString,
+} from "./connection-string.ts";
 export type {
   AccessToken,
   AnonymousCredential,
@@ -9,4 +14,4 @@ export type {
   SharedKeyCredential,
   TokenCredential,
 } from "./credential.ts";
-export { API_VERSION, blobSas, sharedKeyStringToSign, type BlobSasInput, type SignableRequest } from "./shared-key.ts";
+export { API_VERSION, type BlobSasInput, blobSas, type SignableRequest, sharedKeyStringToSign } from "./shared-key.ts";

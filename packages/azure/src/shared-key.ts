@@ -72,11 +72,7 @@ export function sharedKeyStringToSign(account: string, request: SignableRequest)
 }
 
 /** The `Authorization` header value for `request`: `SharedKey account:signature`. */
-export function signSharedKey(
-  account: string,
-  key: Uint8Array,
-  request: SignableRequest,
-): string | Promise<string> {
+export function signSharedKey(account: string, key: Uint8Array, request: SignableRequest): string | Promise<string> {
   const signature = hmacBase64(key, sharedKeyStringToSign(account, request));
   return typeof signature === "string"
     ? `SharedKey ${account}:${signature}`

@@ -1,4 +1,4 @@
-import { type AzureBlobFsOptions, AzureBlobFs } from "@fusio/azure";
+import { AzureBlobFs, type AzureBlobFsOptions } from "@fusio/azure";
 import { inject } from "vitest";
 import type { AzureTarget } from "./server/global-setup.ts";
 
@@ -13,8 +13,7 @@ export function azureFs(options: Partial<AzureBlobFsOptions> = {}): AzureBlobFs 
     account: azure.account,
     endpoint: azure.endpoint,
     container: azure.container,
-    credential:
-      azure.accountKey !== undefined ? { accountKey: azure.accountKey } : { sasToken: azure.sasToken ?? "" },
+    credential: azure.accountKey !== undefined ? { accountKey: azure.accountKey } : { sasToken: azure.sasToken ?? "" },
     ...options,
   });
 }

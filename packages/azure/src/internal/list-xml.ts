@@ -1,6 +1,6 @@
 // List Blobs responses: https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { Path } from "@fusio/core";
-import { parseXml, type XmlElement, xmlChild, xmlChildren, xmlText } from "@fusio/http";
+import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http";
 
 /** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */
 export interface ListedItem {
@@ -95,6 +95,8 @@ function pathKey(item: ListedItem): string {
 export class ListOrder {
   #held: ListedItem[] = [];
   readonly #prefixLength: number;
+  // Azurite repeats a directory on the next page when a page ends inside it.
+  readonly #directories = new Set<string>();
 
   /** `prefix` is the listing's prefix: every name starts with it, so no directory hides in it. */
   constructor(prefix: string) {
@@ -103,13 +105,21 @@ export class ListOrder {
 
   /** Accepts the next item in service order; returns the items now ready, in fusio order. */
   push(item: ListedItem): ListedItem[] {
+    if (item.isPrefix) {
+      if (this.#directories.has(item.name)) return [];
+      this.#directories.add(item.name);
+    }
     const key = pathKey(item);
     const held = this.#held;
     let at = held.length;
     while (at > 0 && Path.compare(pathKey(held[at - 1] as ListedItem), key) > 0) at--;
     held.splice(at, 0, item);
     let ready = 0;
-    while (ready < held.length && Path.compare(threshold(pathKey(held[ready] as ListedItem), this.#prefixLength), item.name) <= 0) ready++;
+    while (
+      ready < held.length &&
+      Path.compare(threshold(pathKey(held[ready] as ListedItem), this.#prefixLength), item.name) <= 0
+    )
+      ready++;
     return held.splice(0, ready);
   }
 
