@@ -139,12 +139,15 @@ export class BlockWriter {
     const staged =
       this.#scheduler.partsStarted === 0 && this.#scheduler.buffered === 0 ? [] : await this.#scheduler.finish(signal);
     let xml = '<?xml version="1.0" encoding="utf-8"?><BlockList>';
-    for (const id of spliced) xml += `<Uncommitted>${id}</Uncommitted>`;
-    for (const id of staged) xml += `<Uncommitted>${id}</Uncommitted>`;
+    // <Latest>, not <Uncommitted>: a retry of a commit whose answer was lost finds the blocks
+    // committed and commits the same list again.
+    for (const id of spliced) xml += `<Latest>${id}</Latest>`;
+    for (const id of staged) xml += `<Latest>${id}</Latest>`;
     xml += "</BlockList>";
     const response = await client.call(
       { method: "PUT", key, query: { comp: "blocklist" }, headers, body: new TextEncoder().encode(xml) },
-      { op: "Put Block List", path: key, signal, idempotent: true },
+      // With If-Match (an append) a lost answer is ambiguous: the retry would meet the new ETag.
+      { op: "Put Block List", path: key, signal, idempotent: existing === undefined },
     );
     return response.headers.get("etag") ?? undefined;
   }
