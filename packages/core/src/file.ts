@@ -46,6 +46,10 @@ export interface Write {
    * Finishes the file: after it resolves, new readers see the whole content. Idempotent: a
    * second call resolves without effect. On object stores this publishes the object; if it
    * rejects, nothing partial becomes visible.
+   *
+   * With an aborted `signal` it discards instead: the handle is closed all the same, object
+   * stores abort the pending upload and publish nothing, and the call rejects `Aborted`. This
+   * is how a caller gives up on a half-written file.
    */
   close(options?: CallOptions): Promise<void>;
 }

@@ -90,8 +90,9 @@ export class MemoryFile implements File {
 
   async close(options?: CallOptions): Promise<void> {
     if (this.#closed) return;
-    throwIfAborted(options?.signal, { op: "close", path: this.path.raw, backend: "memory" });
     this.#closed = true;
+    // Memory writes are visible at once: an aborted close has nothing left to discard.
+    throwIfAborted(options?.signal, { op: "close", path: this.path.raw, backend: "memory" });
   }
 
   [Symbol.asyncDispose](): Promise<void> {
