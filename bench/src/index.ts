@@ -1,10 +1,11 @@
 // pnpm bench: runs every group, prints the tables, writes bench/results/latest.json and
 // docs/benchmarks.md. Each backend adds its groups to GROUPS.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { azureGroups } from "./azure.ts";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, azureGroups];
 
 const results: GroupResult[] = [];
 for (const load of GROUPS) {
