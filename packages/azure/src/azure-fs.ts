@@ -24,7 +24,7 @@ import { type ExistingBlob, propertyHeaders } from "./block-writer.ts";
 import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
 import { BlobClient } from "./internal/client.ts";
-import { ListOrder, parseListPage, quoteEtag } from "./internal/list-xml.ts";
+import { ListOrder, parseListPage, quoteEtag, scanListPage } from "./internal/list-xml.ts";
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -254,7 +254,7 @@ export class AzureBlobFs implements CasFs {
         async (response) => {
           const text = await bodyText(response.body);
           try {
-            return parseListPage(text);
+            return scanListPage(text);
           } catch (error) {
             throw new FusioError("Remote", "the listing is not readable XML", {
               ...context,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Path } from "@fusio/core";
 import { describe, expect, it } from "vitest";
-import { type ListedItem, ListOrder, parseListPage, quoteEtag } from "../src/internal/list-xml.ts";
+import { type ListedItem, ListOrder, parseListPage, quoteEtag, scanListPage } from "../src/internal/list-xml.ts";
 
 const fixture = (name: string): string => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
 
@@ -40,6 +40,40 @@ describe("List Blobs XML (recorded from Azurite)", () => {
     expect(quoteEtag('"0x8D"')).toBe('"0x8D"');
     expect(quoteEtag('W/"x"')).toBe('W/"x"');
     expect(quoteEtag(null)).toBe(undefined);
+  });
+});
+
+describe("scanListPage (the fast path of plain listings)", () => {
+  const plain = (page: ReturnType<typeof parseListPage>) => ({
+    nextMarker: page.nextMarker,
+    items: page.items.map(({ name, isPrefix, size, etag, lastModified }) => ({
+      name,
+      isPrefix,
+      size,
+      etag,
+      lastModified,
+    })),
+  });
+
+  it("reads the recorded pages exactly as the full parser does", () => {
+    for (const name of ["list-delimited-azurite.xml", "list-metadata-azurite.xml"]) {
+      expect(scanListPage(fixture(name))).toEqual(plain(parseListPage(fixture(name))));
+    }
+  });
+
+  it("handles interleaved prefixes, encoded names, empty elements and similar tag names", () => {
+    const xml =
+      '<?xml version="1.0"?><EnumerationResults><Prefix>p/</Prefix><Blobs>' +
+      "<Blob><Name>p/a&amp;b</Name><Properties><Content-Length>3</Content-Length><Content-Type /><Etag>0x1</Etag></Properties></Blob>" +
+      "<BlobPrefix><Name>p/c/</Name></BlobPrefix>" +
+      '<Blob><Name Encoded="true">p/d%01</Name><Properties><Last-Modified>Thu, 26 Nov 2026 03:57:58 GMT</Last-Modified><Content-Length>0</Content-Length></Properties></Blob>' +
+      "</Blobs><NextMarker>2!marker</NextMarker></EnumerationResults>";
+    expect(scanListPage(xml)).toEqual(plain(parseListPage(xml)));
+    expect(scanListPage(xml).items.map((item) => item.name)).toEqual(["p/a&b", "p/c/", "p/d\u0001"]);
+    expect(scanListPage(xml).nextMarker).toBe("2!marker");
+    const empty = '<?xml version="1.0"?><EnumerationResults><Blobs /><NextMarker /></EnumerationResults>';
+    expect(scanListPage(empty)).toEqual({ items: [], nextMarker: undefined });
+    expect(() => scanListPage("<Error><Code>x</Code></Error>")).toThrow();
   });
 });
 
