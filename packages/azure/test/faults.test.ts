@@ -2,7 +2,8 @@
 // partial blob ever becomes visible.
 import type { AzureBlobFs } from "@fusio/azure";
 import { bytes } from "@fusio/conformance";
-import { FusioError, Path } from "@fusio/core";
+import { FusioError, type HttpClient, Path } from "@fusio/core";
+import { FetchHttpClient } from "@fusio/http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FaultProxy } from "./faults/fault-proxy.ts";
 import { azureFs, target } from "./helpers.ts";
@@ -158,6 +159,39 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
       kind: "Io",
     });
     expect(Buffer.from(await read(at("cas.json"))).toString()).toBe("v1");
+  });
+
+  it("copy waits for an asynchronous copy to finish, and rejects when it fails", async () => {
+    // Azurite copies synchronously and cannot read a copy source through the proxy: play the
+    // asynchronous answers by rewriting the real server's response headers in the transport.
+    const data = bytes(10_000, 7);
+    await put(azureFs(), at("copy-src.bin"), data);
+    const plan: Array<{ method: string; status: string }> = [];
+    const seen: string[] = [];
+    const inner = new FetchHttpClient();
+    const http: HttpClient = {
+      async send(request) {
+        const response = await inner.send(request);
+        seen.push(request.method);
+        const step = plan[0]?.method === request.method ? plan.shift() : undefined;
+        if (step === undefined) return response;
+        return {
+          ...response,
+          headers: { get: (name) => (name === "x-ms-copy-status" ? step.status : response.headers.get(name)) },
+        };
+      },
+    };
+    const fs = azureFs({ http, retry: fast });
+    plan.push(
+      { method: "PUT", status: "pending" },
+      { method: "HEAD", status: "pending" },
+      { method: "HEAD", status: "pending" },
+    );
+    await fs.copy(at("copy-src.bin"), at("copy-dst.bin"));
+    expect(seen).toEqual(["PUT", "HEAD", "HEAD", "HEAD"]);
+    expect(Buffer.from(await read(at("copy-dst.bin"))).equals(Buffer.from(data))).toBe(true);
+    plan.push({ method: "PUT", status: "pending" }, { method: "HEAD", status: "failed" });
+    await expect(fs.copy(at("copy-src.bin"), at("copy-dst2.bin"))).rejects.toMatchObject({ kind: "Remote" });
   });
 
   it("aborting while blocks are stalled rejects Aborted at once and publishes nothing", async () => {

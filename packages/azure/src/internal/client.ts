@@ -37,6 +37,15 @@ export interface ClientConfig {
 const EMPTY = new Uint8Array(0);
 const success = (status: number): boolean => status >= 200 && status < 300;
 
+/**
+ * The silence allowed for a request: the server answers only once the body is sent, so a block
+ * upload gets extra time at a pessimistic 64 KiB/s on top of the configured timeout.
+ */
+function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
+  if (!(timeout > 0) || body === undefined || body.length < 65_536) return timeout;
+  return timeout + Math.ceil(body.length / 65_536) * 1000;
+}
+
 /** Percent-encodes a blob name for the URL path, segment by segment. */
 export function encodeBlobName(key: string): string {
   return key.split("/").map(encodeURIComponent).join("/");
@@ -102,7 +111,7 @@ export class BlobClient {
         const response = await sendRequest(
           this.config.http,
           { method: request.method, url: this.#origin + path + search, headers, body },
-          { timeout: this.config.timeout, signal: context.signal, context: errorContext },
+          { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
         );
         if (accept(response.status)) return handle(response);
         let text = "";

@@ -17,7 +17,9 @@ export type Fault =
   /** Forward, then send only `fraction` of the body before dropping the connection. */
   | { readonly type: "truncate"; readonly fraction: number }
   /** Forward (the server applies the request), then drop the connection instead of answering. */
-  | { readonly type: "lose" };
+  | { readonly type: "lose" }
+  /** Forward, and override these response headers (e.g. to play an asynchronous copy). */
+  | { readonly type: "headers"; readonly headers: Readonly<Record<string, string>> };
 
 export interface FaultRule {
   /** Which requests: method and the `comp` query (`""` for none), e.g. `PUT block`, `GET`. */
@@ -86,11 +88,12 @@ export class FaultProxy {
     const fault = rule?.fault;
     if (rule !== undefined && rule.times !== undefined) rule.times--;
     if (fault !== undefined) this.injected.push(`${label} -> ${fault.type}`);
-    if (fault === undefined || fault.type === "truncate" || fault.type === "lose") {
+    if (fault === undefined || fault.type === "truncate" || fault.type === "lose" || fault.type === "headers") {
       this.#forward(
         request,
         response,
         fault?.type === "truncate" ? fault.fraction : fault?.type === "lose" ? -1 : undefined,
+        fault?.type === "headers" ? fault.headers : undefined,
       );
       return;
     }
@@ -116,7 +119,12 @@ export class FaultProxy {
     else request.on("end", answer);
   }
 
-  #forward(request: IncomingMessage, response: ServerResponse, fraction: number | undefined): void {
+  #forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    fraction: number | undefined,
+    override?: Readonly<Record<string, string>>,
+  ): void {
     const upstream = httpRequest(
       {
         host: this.#upstream.hostname,
@@ -127,7 +135,7 @@ export class FaultProxy {
       },
       (answer) => {
         if (fraction === undefined) {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          response.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...override });
           answer.pipe(response);
           return;
         }
