@@ -26,6 +26,10 @@ export interface BenchGroup {
   rounds?: number;
   /** `"ops/s"` (default) or `"MB/s"`. */
   unit?: "ops/s" | "MB/s";
+  /** Warm-up operations per case (default max(10, opsPerRound / 8)); large uploads set 1. */
+  warmup?: number;
+  /** Called once after the group ran (or failed): stop the servers and clients it started. */
+  teardown?: () => Promise<void>;
 }
 
 export interface CaseResult {
@@ -84,13 +88,21 @@ function median(values: number[]): number {
 
 /** Runs one group: a warm-up, then `rounds` rounds with the case order rotated each round. */
 export async function runGroup(group: BenchGroup): Promise<GroupResult> {
+  try {
+    return await measureGroup(group);
+  } finally {
+    await group.teardown?.();
+  }
+}
+
+async function measureGroup(group: BenchGroup): Promise<GroupResult> {
   const ops = group.opsPerRound ?? 2000;
   const rounds = group.rounds ?? 5;
   const unit = group.unit ?? "ops/s";
   const scale = unit === "MB/s" ? 1 / 1e6 : 1;
   const rates = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
   const cpus = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
-  for (const benchCase of group.cases) await timeCase(benchCase, Math.max(10, ops >> 3));
+  for (const benchCase of group.cases) await timeCase(benchCase, group.warmup ?? Math.max(10, ops >> 3));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < group.cases.length; i++) {
       const benchCase = group.cases[(i + round) % group.cases.length] as BenchCase;

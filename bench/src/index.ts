@@ -2,6 +2,7 @@
 // docs/benchmarks.md. Each backend adds its groups to GROUPS (run here, in Node) or to
 // RUNTIME_GROUPS (run inside Bun or Deno). `pnpm bench bun deno` runs only the named runtimes.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { azureGroups } from "./azure.ts";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
@@ -9,7 +10,13 @@ import { parquetGroups } from "./parquet.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
 import { unstorageGroups } from "./unstorage.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, nodeDiskGroups, parquetGroups, unstorageGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [
+  memoryGroups,
+  nodeDiskGroups,
+  parquetGroups,
+  unstorageGroups,
+  azureGroups,
+];
 const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },
   { runtime: "deno", module: "deno.ts", name: "denoGroups" },

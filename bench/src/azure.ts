@@ -1,0 +1,472 @@
+// Azure Blob on Azurite: fusio (fetch, and an undici HttpClient) against @azure/storage-blob and
+// the floor, raw undici.request() with a node:crypto Shared Key signer. Each group starts a
+// fresh Azurite (it frees deleted blobs only every 10 minutes, so memory would pile up).
+import { createHmac } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
+import { FusioError, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
+import { build, stop as stopEsbuild } from "esbuild";
+import { Agent, request } from "undici";
+import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
+import type { BenchCase, BenchGroup } from "./harness.ts";
+
+const CONTAINER = "bench";
+const KEY = Buffer.from(DEVELOPMENT_KEY, "base64");
+const VERSION = "2025-11-05";
+
+/**
+ * A minimal undici HttpClient, standing in for `@fusio/node/http` (built on another branch) so
+ * the fusio rows measure the transport fusio recommends on Node.
+ */
+class UndiciHttpClient implements HttpClient {
+  constructor(readonly dispatcher: Agent) {}
+  async send(input: HttpRequest): Promise<HttpResponse> {
+    try {
+      const response = await request(input.url, {
+        method: input.method as "GET",
+        headers: input.headers as Record<string, string>,
+        body: (input.body as Uint8Array | undefined) ?? null,
+        signal: (input.signal as AbortSignal | undefined) ?? null,
+        dispatcher: this.dispatcher,
+        reset: false,
+      });
+      const headers = response.headers;
+      return {
+        status: response.statusCode,
+        headers: {
+          get: (name: string) => {
+            const value = headers[name];
+            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+          },
+        },
+        body: response.body,
+      };
+    } catch (error) {
+      throw new FusioError("Io", "request failed", { op: input.method, retryable: true, cause: error });
+    }
+  }
+}
+
+/** The floor: undici.request() + synchronous node:crypto Shared Key, no abstraction. */
+class Floor {
+  readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  constructor(readonly origin: string) {}
+
+  async send(
+    method: string,
+    path: string,
+    query: Array<[string, string]>,
+    extra: Record<string, string>,
+    body?: Uint8Array,
+  ): Promise<{ status: number; body: Buffer | undefined; sink?: Uint8Array }> {
+    const headers: Record<string, string> = {
+      ...extra,
+      "x-ms-date": new Date().toUTCString(),
+      "x-ms-version": VERSION,
+    };
+    const canonicalHeaders = Object.keys(headers)
+      .filter((name) => name.startsWith("x-ms-"))
+      .sort()
+      .map((name) => `${name}:${headers[name]}\n`)
+      .join("");
+    const length = body?.length ?? 0;
+    let resource = `/${DEVELOPMENT_ACCOUNT}${path}`;
+    for (const [name, value] of [...query].sort(([a], [b]) => (a < b ? -1 : 1))) resource += `\n${name}:${value}`;
+    const stringToSign = `${method}\n\n\n${length > 0 ? length : ""}\n\n\n\n\n\n\n\n\n${canonicalHeaders}${resource}`;
+    headers.authorization = `SharedKey ${DEVELOPMENT_ACCOUNT}:${createHmac("sha256", KEY).update(stringToSign).digest("base64")}`;
+    const search = query.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&");
+    const response = await request(`${this.origin}${path}${search ? `?${search}` : ""}`, {
+      method: method as "GET",
+      headers,
+      body: method === "PUT" ? (body ?? new Uint8Array(0)) : null,
+      dispatcher: this.agent,
+      reset: false,
+    });
+    if (response.statusCode >= 300) throw new Error(`floor ${method} ${path}: ${response.statusCode}`);
+    if (method === "GET") return { status: response.statusCode, body: Buffer.from(await response.body.arrayBuffer()) };
+    await response.body.dump();
+    return { status: response.statusCode, body: undefined };
+  }
+
+  /** A ranged read straight into `target`. */
+  async readInto(path: string, target: Uint8Array, pos: number): Promise<void> {
+    const headers: Record<string, string> = {
+      "x-ms-date": new Date().toUTCString(),
+      "x-ms-range": `bytes=${pos}-${pos + target.length - 1}`,
+      "x-ms-version": VERSION,
+    };
+    const stringToSign = `GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:${headers["x-ms-date"]}\nx-ms-range:${headers["x-ms-range"]}\nx-ms-version:${VERSION}\n/${DEVELOPMENT_ACCOUNT}${path}`;
+    headers.authorization = `SharedKey ${DEVELOPMENT_ACCOUNT}:${createHmac("sha256", KEY).update(stringToSign).digest("base64")}`;
+    const response = await request(`${this.origin}${path}`, { method: "GET", headers, dispatcher: this.agent });
+    if (response.statusCode !== 206) throw new Error(`floor read: ${response.statusCode}`);
+    let filled = 0;
+    for await (const chunk of response.body) {
+      target.set(chunk as Buffer, filled);
+      filled += (chunk as Buffer).length;
+    }
+  }
+}
+
+interface Env {
+  azurite: Azurite;
+  sdk: ContainerClient;
+  fetchFs: AzureBlobFs;
+  undiciFs: AzureBlobFs;
+  floor: Floor;
+  undiciAgent: Agent;
+  /** `/devstoreaccount1/bench` */
+  containerPath: string;
+}
+
+let current: Env | undefined;
+process.on("exit", () => {
+  // Last resort if a group failed to tear down: never leave Azurite running.
+  void current?.azurite.stop();
+});
+
+async function stopEnv(): Promise<void> {
+  const env = current;
+  current = undefined;
+  if (env === undefined) return;
+  await env.azurite.stop();
+  await Promise.allSettled([env.floor.agent.close(), env.undiciAgent.close()]);
+}
+
+async function freshEnv(): Promise<Env> {
+  await stopEnv();
+  const azurite = await startAzurite();
+  const credential = new StorageSharedKeyCredential(DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY);
+  const sdk = new BlobServiceClient(azurite.endpoint, credential).getContainerClient(CONTAINER);
+  await sdk.createIfNotExists();
+  const options = {
+    account: DEVELOPMENT_ACCOUNT,
+    container: CONTAINER,
+    endpoint: azurite.endpoint,
+    credential: { accountKey: DEVELOPMENT_KEY },
+  };
+  const undiciAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  current = {
+    azurite,
+    sdk,
+    undiciAgent,
+    fetchFs: new AzureBlobFs(options),
+    undiciFs: new AzureBlobFs({ ...options, http: new UndiciHttpClient(undiciAgent) }),
+    floor: new Floor(`http://127.0.0.1:${azurite.port}`),
+    containerPath: `/${DEVELOPMENT_ACCOUNT}/${CONTAINER}`,
+  };
+  return current;
+}
+
+/** A group whose server and data are set up by the first operation (the warm-up), fresh per group. */
+function lazyGroup(
+  group: Omit<BenchGroup, "cases">,
+  setup: (env: Env) => Promise<Record<string, () => Promise<unknown>>>,
+  names: string[],
+  extra: Partial<BenchCase> = {},
+): BenchGroup {
+  let ops: Record<string, () => Promise<unknown>> | undefined;
+  let pending: Promise<Record<string, () => Promise<unknown>>> | undefined;
+  const ready = async () => {
+    pending ??= freshEnv().then(setup);
+    ops = await pending;
+    return ops;
+  };
+  return {
+    ...group,
+    teardown: stopEnv,
+    cases: names.map((name) => ({
+      ...extra,
+      name,
+      op: async () => ((ops ?? (await ready()))[name] as () => Promise<unknown>)(),
+    })),
+  };
+}
+
+const SDK = "@azure/storage-blob";
+const FLOOR = "undici.request + node:crypto (floor)";
+const FUSIO_UNDICI = "AzureBlobFs + undici HttpClient";
+const FUSIO_FETCH = "AzureBlobFs + fetch (default)";
+const NAMES = [SDK, FLOOR, FUSIO_UNDICI, FUSIO_FETCH];
+
+function randomPositions(size: number, block: number): () => number {
+  let seed = 7;
+  return () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed % (size / block)) * block;
+  };
+}
+
+async function readGroup(concurrency: number): Promise<BenchGroup> {
+  const size = 16 * 1024 * 1024;
+  return lazyGroup(
+    {
+      title: `Azure: 4 KiB ranged read, ${concurrency} in flight (ops/s)`,
+      baseline: SDK,
+      opsPerRound: concurrency === 1 ? 1000 : 3000,
+      rounds: 5,
+    },
+    async (env) => {
+      const data = new Uint8Array(size).map((_, i) => (i * 31) & 0xff);
+      await env.sdk.getBlockBlobClient("read.bin").uploadData(data);
+      const next = randomPositions(size, 4096);
+      const fetchFile = await env.fetchFs.open("read.bin");
+      const undiciFile = await env.undiciFs.open("read.bin");
+      const blob = env.sdk.getBlobClient("read.bin");
+      return {
+        [SDK]: async () => {
+          const buf = new Uint8Array(4096);
+          const response = await blob.download(next(), 4096);
+          let filled = 0;
+          for await (const chunk of response.readableStreamBody as NodeJS.ReadableStream) {
+            buf.set(chunk as Buffer, filled);
+            filled += (chunk as Buffer).length;
+          }
+        },
+        [FLOOR]: () => env.floor.readInto(`${env.containerPath}/read.bin`, new Uint8Array(4096), next()),
+        [FUSIO_UNDICI]: () => undiciFile.readExactAt(new Uint8Array(4096), next()),
+        [FUSIO_FETCH]: () => fetchFile.readExactAt(new Uint8Array(4096), next()),
+      };
+    },
+    NAMES,
+    { concurrency },
+  );
+}
+
+function uploadGroup(): BenchGroup {
+  const data = new Uint8Array(4096).fill(7);
+  let n = 0;
+  const name = () => `small/${n++ % 256}.bin`;
+  return lazyGroup(
+    { title: "Azure: 4 KiB upload (Put Blob), 16 in flight (ops/s)", baseline: SDK, opsPerRound: 2000, rounds: 5 },
+    async (env) => ({
+      [SDK]: () => env.sdk.getBlockBlobClient(name()).upload(data, data.length),
+      [FLOOR]: () =>
+        env.floor.send("PUT", `${env.containerPath}/${name()}`, [], { "x-ms-blob-type": "BlockBlob" }, data),
+      [FUSIO_UNDICI]: async () => {
+        const file = await env.undiciFs.open(name(), { create: true, truncate: true });
+        await file.writeAll(data);
+        await file.close();
+      },
+      [FUSIO_FETCH]: async () => {
+        const file = await env.fetchFs.open(name(), { create: true, truncate: true });
+        await file.writeAll(data);
+        await file.close();
+      },
+    }),
+    NAMES,
+    { concurrency: 16 },
+  );
+}
+
+function blockUploadGroup(): BenchGroup {
+  const size = 256 * 1024 * 1024;
+  const blockSize = 8 * 1024 * 1024;
+  const data = new Uint8Array(size).map((_, i) => i & 0xff);
+  const chunk = 1024 * 1024;
+  const viaFusio = async (fs: AzureBlobFs) => {
+    const file = await fs.open("large.bin", { create: true, truncate: true });
+    for (let offset = 0; offset < size; offset += chunk) await file.writeAll(data.subarray(offset, offset + chunk));
+    await file.close();
+  };
+  return lazyGroup(
+    {
+      title: "Azure: 256 MiB upload, 8 MiB blocks, 4 in flight (MB/s)",
+      baseline: SDK,
+      opsPerRound: 1,
+      rounds: 3,
+      warmup: 1,
+      unit: "MB/s",
+    },
+    async (env) => {
+      const options = {
+        account: DEVELOPMENT_ACCOUNT,
+        container: CONTAINER,
+        endpoint: env.azurite.endpoint,
+        credential: { accountKey: DEVELOPMENT_KEY },
+        blockSize,
+        concurrency: 4,
+      };
+      const fetchFs = new AzureBlobFs(options);
+      const undiciFs = new AzureBlobFs({
+        ...options,
+        http: new UndiciHttpClient(env.undiciAgent),
+      });
+      return {
+        [SDK]: () =>
+          env.sdk
+            .getBlockBlobClient("large.bin")
+            .uploadData(data, { blockSize, concurrency: 4, maxSingleShotSize: blockSize }),
+        [FLOOR]: async () => {
+          const path = `${env.containerPath}/large.bin`;
+          const ids = Array.from({ length: size / blockSize }, (_, i) =>
+            Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"),
+          );
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: 4 }, async () => {
+              while (next < ids.length) {
+                const i = next++;
+                await env.floor.send(
+                  "PUT",
+                  path,
+                  [
+                    ["comp", "block"],
+                    ["blockid", ids[i] as string],
+                  ],
+                  {},
+                  data.subarray(i * blockSize, (i + 1) * blockSize),
+                );
+              }
+            }),
+          );
+          const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
+          await env.floor.send("PUT", path, [["comp", "blocklist"]], {}, Buffer.from(xml));
+        },
+        [FUSIO_UNDICI]: () => viaFusio(undiciFs),
+        [FUSIO_FETCH]: () => viaFusio(fetchFs),
+      };
+    },
+    NAMES,
+    { unitsPerOp: size },
+  );
+}
+
+function listGroup(): BenchGroup {
+  const count = 5000;
+  return lazyGroup(
+    { title: "Azure: list 5,000 blobs (lists/s)", baseline: SDK, opsPerRound: 5, rounds: 5, warmup: 2 },
+    async (env) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < count) {
+            const i = next++;
+            await env.floor.send(
+              "PUT",
+              `${env.containerPath}/list/${String(i).padStart(5, "0")}.bin`,
+              [],
+              { "x-ms-blob-type": "BlockBlob" },
+              Uint8Array.of(1),
+            );
+          }
+        }),
+      );
+      const expect = (seen: number) => {
+        if (seen !== count) throw new Error(`listed ${seen} of ${count}`);
+      };
+      return {
+        [SDK]: async () => {
+          let seen = 0;
+          for await (const _ of env.sdk.listBlobsFlat({ prefix: "list/" })) seen++;
+          expect(seen);
+        },
+        [FLOOR]: async () => {
+          const { body } = await env.floor.send(
+            "GET",
+            env.containerPath,
+            [
+              ["restype", "container"],
+              ["comp", "list"],
+              ["prefix", "list/"],
+              ["maxresults", "5000"],
+            ],
+            {},
+          );
+          const text = (body as Buffer).toString("utf8");
+          let seen = 0;
+          for (const _ of text.matchAll(/<Name>([^<]*)<\/Name>[\s\S]*?<Content-Length>(\d+)</g)) seen++;
+          expect(seen);
+        },
+        [FUSIO_UNDICI]: async () => {
+          let seen = 0;
+          for await (const _ of env.undiciFs.list("list", { recursive: true })) seen++;
+          expect(seen);
+        },
+        [FUSIO_FETCH]: async () => {
+          let seen = 0;
+          for await (const _ of env.fetchFs.list("list", { recursive: true })) seen++;
+          expect(seen);
+        },
+      };
+    },
+    NAMES,
+  );
+}
+
+/** The Azure job of DESIGN.md's bundle budget, bundled for browsers with esbuild, gzip -9. */
+export async function azureBundleSizes(): Promise<Array<{ name: string; minified: number; gzip: number }>> {
+  const jobs = {
+    "@fusio/azure (fetch, Shared Key on WebCrypto)": `
+      import { AzureBlobFs } from "@fusio/azure";
+      export async function job(accountKey) {
+        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { accountKey } });
+        const file = await fs.open("data/in.bin");
+        const head = await file.readExactAt(new Uint8Array(100), 1000);
+        await file.close();
+        const out = await fs.open("data/out.bin", { create: true, truncate: true });
+        await out.writeAll(head);
+        await out.close();
+        const names = [];
+        for await (const entry of fs.list("data")) names.push(entry.path.raw);
+        return names;
+      }`,
+    "@fusio/azure (fetch, SAS)": `
+      import { AzureBlobFs } from "@fusio/azure";
+      export async function job(sasToken) {
+        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { sasToken } });
+        const file = await fs.open("data/in.bin");
+        const head = await file.readExactAt(new Uint8Array(100), 1000);
+        await file.close();
+        const out = await fs.open("data/out.bin", { create: true, truncate: true });
+        await out.writeAll(head);
+        await out.close();
+        const names = [];
+        for await (const entry of fs.list("data")) names.push(entry.path.raw);
+        return names;
+      }`,
+    "@azure/storage-blob (SAS)": `
+      import { BlobServiceClient } from "@azure/storage-blob";
+      // Its browser build has no Shared Key: a SAS it is.
+      export async function job(sas) {
+        const container = new BlobServiceClient("https://acct.blob.core.windows.net?" + sas).getContainerClient("data");
+        const head = await container.getBlobClient("data/in.bin").downloadToBuffer(1000, 100);
+        await container.getBlockBlobClient("data/out.bin").upload(head, head.length);
+        const names = [];
+        for await (const blob of container.listBlobsByHierarchy("/", { prefix: "data/" })) names.push(blob.name);
+        return names;
+      }`,
+  };
+  const sizes = [];
+  for (const [name, contents] of Object.entries(jobs)) {
+    const result = await build({
+      stdin: { contents, resolveDir: new URL(".", import.meta.url).pathname, loader: "js" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      conditions: ["source"],
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]?.contents ?? new Uint8Array(0);
+    sizes.push({ name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length });
+  }
+  await stopEsbuild();
+  return sizes;
+}
+
+export async function azureGroups(): Promise<BenchGroup[]> {
+  const sizes = await azureBundleSizes();
+  console.log(
+    [
+      "### Azure: bundle of the job (open, read 100 bytes at an offset, write an object, list a prefix), esbuild --minify, gzip -9",
+      "",
+      "| bundle | minified bytes | gzip bytes |",
+      "|---|---:|---:|",
+      ...sizes.map((size) => `| ${size.name} | ${size.minified} | ${size.gzip} |`),
+      "",
+    ].join("\n"),
+  );
+  return [await readGroup(1), await readGroup(16), uploadGroup(), blockUploadGroup(), listGroup()];
+}

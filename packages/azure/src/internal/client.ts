@@ -1,0 +1,147 @@
+import type { AbortSignalLike, ErrorContext, HttpClient, HttpResponse } from "@fusio/core";
+import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
+import type { Authorizer } from "../credential.ts";
+import { API_VERSION } from "../shared-key.ts";
+import { azureError } from "./errors.ts";
+
+/** One Blob service request. Header names are lower case; query values are not encoded. */
+export interface BlobRequest {
+  readonly method: string;
+  /** The blob name (not encoded); undefined addresses the container. */
+  readonly key?: string | undefined;
+  readonly query?: Readonly<Record<string, string>> | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: Uint8Array | undefined;
+}
+
+/** What one call is, for errors, aborts and retries. */
+export interface CallContext extends ErrorContext {
+  readonly signal?: AbortSignalLike | undefined;
+  /** Repeating it after an ambiguous failure (reset, timeout) cannot change the outcome. */
+  readonly idempotent: boolean;
+  /** Statuses that are not errors (default 200-299). */
+  readonly accept?: ((status: number) => boolean) | undefined;
+}
+
+export interface ClientConfig {
+  readonly account: string;
+  readonly container: string;
+  /** The Blob endpoint without a trailing slash. */
+  readonly endpoint: string;
+  readonly authorizer: Authorizer;
+  readonly http: HttpClient;
+  readonly retry: RetryPolicy;
+  readonly timeout: number;
+}
+
+const EMPTY = new Uint8Array(0);
+const success = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * The silence allowed for a request: the server answers only once the body is sent, so a block
+ * upload gets extra time at a pessimistic 64 KiB/s on top of the configured timeout.
+ */
+function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
+  if (!(timeout > 0) || body === undefined || body.length < 65_536) return timeout;
+  return timeout + Math.ceil(body.length / 65_536) * 1000;
+}
+
+/** Percent-encodes a blob name for the URL path, segment by segment. */
+export function encodeBlobName(key: string): string {
+  return key.split("/").map(encodeURIComponent).join("/");
+}
+
+/** @internal Signs, sends and retries Blob service requests for one container. */
+export class BlobClient {
+  readonly config: ClientConfig;
+  readonly #origin: string;
+  readonly #containerPath: string;
+
+  constructor(config: ClientConfig) {
+    this.config = config;
+    const url = new URL(config.endpoint);
+    this.#origin = url.origin;
+    this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
+  }
+
+  /** The URL path of `key` (or of the container), percent-encoded. */
+  path(key: string | undefined): string {
+    return key === undefined ? this.#containerPath : `${this.#containerPath}/${encodeBlobName(key)}`;
+  }
+
+  /** The blob's URL without authorization. */
+  url(key: string): string {
+    return this.#origin + this.path(key);
+  }
+
+  /**
+   * Sends `request` (signed afresh for every try, retried by the policy) and hands a success
+   * response to `handle`, inside the retry loop so that a failed body read is repeated too.
+   * An error response rejects with the mapped `FusioError`.
+   */
+  send<T>(request: BlobRequest, context: CallContext, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
+    const errorContext: ErrorContext = { op: context.op, path: context.path, backend: "azure" };
+    const accept = context.accept ?? success;
+    return withRetry(
+      async () => {
+        const body = request.body ?? (request.method === "PUT" ? EMPTY : undefined);
+        const headers: Record<string, string> = {
+          ...request.headers,
+          "x-ms-version": API_VERSION,
+          "x-ms-date": new Date().toUTCString(),
+        };
+        const path = this.path(request.key);
+        const query = request.query;
+        const authorization = this.config.authorizer.authorize({
+          method: request.method,
+          path,
+          query,
+          headers,
+          contentLength: body?.length ?? 0,
+          signal: context.signal,
+        });
+        const extra = typeof authorization === "string" ? authorization : await authorization;
+        let search = "";
+        if (query !== undefined) {
+          for (const name in query) {
+            search += `${search === "" ? "?" : "&"}${name}=${encodeURIComponent(query[name] as string)}`;
+          }
+        }
+        if (extra !== "") search += `${search === "" ? "?" : "&"}${extra}`;
+        const response = await sendRequest(
+          this.config.http,
+          { method: request.method, url: this.#origin + path + search, headers, body },
+          { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
+        );
+        if (accept(response.status)) return handle(response);
+        let text = "";
+        if (request.method === "HEAD") {
+          await drain(response.body);
+        } else {
+          try {
+            text = await bodyText(response.body);
+          } catch {
+            // The status and headers still say what went wrong.
+          }
+        }
+        throw azureError(response.status, response.headers, text, errorContext);
+      },
+      { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
+    );
+  }
+
+  /** {@link send} for requests whose body is not needed. */
+  call(request: BlobRequest, context: CallContext): Promise<HttpResponse> {
+    return this.send(request, context, async (response) => {
+      await drain(response.body);
+      return response;
+    });
+  }
+}
+
+/** Reads a (short) body to its end, so the connection can be reused. */
+export async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const _ of body) {
+    // discard
+  }
+}
