@@ -36,7 +36,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -60,7 +62,17 @@ export async function startAzurite(): Promise<Server<AzureConfig>> {
   // --skipApiVersionCheck: @azure/storage-blob 12.34 sends a service version Azurite 3.37 doesn't know yet.
   const child = spawn(
     process.execPath,
-    [bin, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"],
+    [
+      bin,
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      String(port),
+      "--inMemoryPersistence",
+      "--silent",
+      "--disableTelemetry",
+      "--skipApiVersionCheck",
+    ],
     { stdio: "ignore" },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -100,7 +112,9 @@ export async function startS3(): Promise<Server<S3Config> | { unavailable: strin
   }
   const script = process.env.CEPH_RGW_SCRIPT ?? new URL("packages/s3/test/server/ceph-rgw.sh", repoRoot).pathname;
   if (!existsSync(script)) {
-    return { unavailable: `no S3 server: set S3_ENDPOINT, or merge @fusio/s3 (its ${script.replace(repoRoot.pathname, "")})` };
+    return {
+      unavailable: `no S3 server: set S3_ENDPOINT, or merge @fusio/s3 (its ${script.replace(repoRoot.pathname, "")})`,
+    };
   }
   const dir = mkdtempSync(join(tmpdir(), "fusio-bench-ceph-"));
   const env = {
@@ -113,8 +127,8 @@ export async function startS3(): Promise<Server<S3Config> | { unavailable: strin
   const config = {
     endpoint: `http://127.0.0.1:${env.CEPH_RGW_PORT}`,
     region: "us-east-1",
-    accessKeyId: env.S3_ACCESS_KEY_ID ?? "AKIAIOSFODNN7EXAMPLE",
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    accessKeyId: process.env.S3_ACCESS_KEY_ID ?? "AKIAIOSFODNN7EXAMPLE",
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   };
   const stop = async () => {
     spawnSync("bash", [script, "down"], { env, stdio: "ignore" });
@@ -123,7 +137,9 @@ export async function startS3(): Promise<Server<S3Config> | { unavailable: strin
   const up = spawnSync("bash", [script, "up"], { env, encoding: "utf8", timeout: 300_000 });
   if (up.status !== 0) {
     await stop();
-    return { unavailable: `Ceph RGW did not start: ${(up.stderr || up.stdout).trim().split("\n").slice(-3).join(" / ")}` };
+    return {
+      unavailable: `Ceph RGW did not start: ${(up.stderr || up.stdout).trim().split("\n").slice(-3).join(" / ")}`,
+    };
   }
   await waitFor(() => listBuckets(config), "Ceph RGW", 60_000);
   return { config, description: "Ceph RGW (Debian radosgw, throwaway cluster)", stop };

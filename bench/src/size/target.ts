@@ -13,7 +13,7 @@ export interface S3Target {
   readKey: string;
   /** Write `data` to this key. */
   writeKey: string;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
   /** List this prefix (it holds `writeKey` after the write). */
   listPrefix: string;
 }
@@ -26,7 +26,7 @@ export interface AzureTarget {
   container: string;
   readKey: string;
   writeKey: string;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
   listPrefix: string;
 }
 
@@ -36,7 +36,7 @@ export interface LocalTarget {
   /** Read 100 bytes at offset 1000 of this file. */
   readKey: string;
   writeKey: string;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
 }
 
 /** What every job hands back, for the proof. */

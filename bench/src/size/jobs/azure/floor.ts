@@ -11,8 +11,12 @@ export default async function job(target: AzureTarget): Promise<JobOutput> {
     false,
     ["sign"],
   );
-  const call = async (method: string, url: string, headers: Record<string, string>, body?: Uint8Array) => {
-    const all: Record<string, string> = { ...headers, "x-ms-date": new Date().toUTCString(), "x-ms-version": "2025-11-05" };
+  const call = async (method: string, url: string, headers: Record<string, string>, body?: Uint8Array<ArrayBuffer>) => {
+    const all: Record<string, string> = {
+      ...headers,
+      "x-ms-date": new Date().toUTCString(),
+      "x-ms-version": "2025-11-05",
+    };
     const parsed = new URL(url);
     const canonicalHeaders = Object.keys(all)
       .filter((name) => name.startsWith("x-ms-"))
@@ -48,5 +52,8 @@ export default async function job(target: AzureTarget): Promise<JobOutput> {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name] as string);
+  return text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, name: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name] as string,
+  );
 }

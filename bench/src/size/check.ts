@@ -1,0 +1,10 @@
+// `pnpm check` step: fails when a fusio size job is over budget or a browser/Workers bundle of a
+// portable package pulls in Node built-ins or undici. Offline and fast (esbuild only).
+import { checkSizes } from "./budgets.ts";
+
+const findings = await checkSizes();
+for (const finding of findings)
+  console.log(`${finding.checked ? (finding.ok ? "ok  " : "FAIL") : "--  "} ${finding.message}`);
+const failed = findings.filter((finding) => !finding.ok).length;
+console.log(failed ? `size check: ${failed} failed` : "size check: ok");
+process.exit(failed ? 1 : 0);
