@@ -1,7 +1,7 @@
 // pnpm bench: the bundle-size jobs (measured, then each run once against real servers to prove
 // it does the job), then every speed group; prints the tables, writes bench/results/latest.json
 // and docs/benchmarks.md. Each backend adds its speed groups to GROUPS.
-// `pnpm bench --only=size` or `--only=speed` runs one half.
+// `pnpm bench size` or `pnpm bench node` runs only the named parts.
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { type SizeSection, toolVersions, writeReport } from "./report.ts";
@@ -11,11 +11,11 @@ import { proveJobs } from "./size/prove.ts";
 import { sizeTables } from "./size/report.ts";
 
 const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
-
-const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const only = process.argv.slice(2);
+const selected = (part: string) => only.length === 0 || only.includes(part);
 
 let size: SizeSection | undefined;
-if (only !== "speed") {
+if (selected("size")) {
   const jobs = discoverJobs();
   const rows = await measureSizes(jobs);
   const { proofs, servers } = await proveJobs(jobs);
@@ -24,13 +24,11 @@ if (only !== "speed") {
 }
 
 const results: GroupResult[] = [];
-if (only !== "size") {
-  for (const load of GROUPS) {
-    for (const group of await load()) {
-      const result = await runGroup(group);
-      console.log(`${table(result)}\n`);
-      results.push(result);
-    }
+for (const load of selected("node") ? GROUPS : []) {
+  for (const group of await load()) {
+    const result = await runGroup(group);
+    console.log(`${table(result)}\n`);
+    results.push(result);
   }
 }
 writeReport({ ...machine(), ...toolVersions() }, size, results);

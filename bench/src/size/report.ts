@@ -4,6 +4,7 @@ import { isCell, type SizeRow } from "./measure.ts";
 import type { Proof } from "./prove.ts";
 
 const kb = (bytes: number) => (bytes / 1000).toFixed(bytes < 10_000 ? 2 : 1);
+const times = (ratio: number) => `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
 
 function cell(row: SizeRow, platform: Platform): [string, string] {
   const bundle = row.bundles[platform];
@@ -32,11 +33,9 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
       const proof = proofs.find((entry) => entry.id === row.id);
       const name = `${row.isFusio ? "**" : ""}${row.label}${row.isFusio ? "**" : ""}${row.versions ? ` <sub>${row.versions}</sub>` : ""}`;
       const cells = info.platforms.flatMap((platform) => cell(row, platform));
-      const ratio = row.ratioToFloor === undefined ? "—" : `${row.ratioToFloor.toFixed(1)}×`;
+      const ratio = row.ratioToFloor === undefined ? "—" : times(row.ratioToFloor);
       const own = row.bundles[info.platforms[0] as Platform];
-      const fusioRatio = isCell(fusioGzip)
-        ? ` ${isCell(own) ? `${(own.gzip / fusioGzip.gzip).toFixed(1)}×` : "—"} |`
-        : "";
+      const fusioRatio = isCell(fusioGzip) ? ` ${isCell(own) ? times(own.gzip / fusioGzip.gzip) : "—"} |` : "";
       out.push(
         `| ${name} | ${cells.join(" | ")} | ${ratio} |${fusioRatio} ${proof ? (proof.ok ? "yes" : proof.status) : "not run"} |`,
       );
