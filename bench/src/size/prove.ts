@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AwsClient } from "aws4fetch";
 import { build } from "esbuild";
+import { type AzureConfig, type S3Config, type Server, startAzurite, startS3 } from "../servers.ts";
 import type { JobEntry, JobKind } from "./catalog.ts";
-import { type AzureConfig, type S3Config, type Server, startAzurite, startS3 } from "./servers.ts";
 import type { AzureTarget, Job, JobOutput, LocalTarget, S3Target } from "./target.ts";
 
 export interface Proof {

@@ -1,4 +1,4 @@
-// The real servers the size jobs are proven against: Azurite (from npm, in memory) and an S3
+// The real servers the benchmarks use (the size proofs and any speed group): Azurite (from npm, in memory) and an S3
 // endpoint — `S3_ENDPOINT` (+ `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY`, `S3_REGION`) when
 // set, else a throwaway Ceph RGW from the @fusio/s3 test script when this checkout has it.
 // Free loopback ports; each `stop()` ends only what its `start` began.
@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsClient } from "aws4fetch";
-import { benchDir, repoRoot } from "./catalog.ts";
+import { benchDir, repoRoot } from "./size/catalog.ts";
 
 export interface Server<T> {
   config: T;
