@@ -25,7 +25,7 @@ export function toolVersions(): Record<string, string> {
     const found = spawnSync(args[0], args.slice(1), {
       encoding: "utf8",
       timeout: 5000,
-      env: { ...process.env, PATH: `${root}node_modules/.bin:${process.env.PATH}` },
+      env: { ...process.env, PATH: `${root}bench/node_modules/.bin:${root}node_modules/.bin:${process.env.PATH}` },
     });
     if (found.status === 0) versions[name] = (found.stdout.trim().split("\n")[0] ?? "").replace(/^(bun|deno) /, "");
   }
