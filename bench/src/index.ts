@@ -31,7 +31,7 @@ for (const load of selected("node") ? GROUPS : []) {
     results.push(result);
   }
 }
-writeReport({ ...machine(), ...toolVersions() }, size, results);
+writeReport({ ...machine(), ...toolVersions() }, size, results, { keepPrevious: only.length > 0 });
 // A peer that did not do its job makes the size comparison dishonest: say so and fail.
 const failedProofs = size?.proofs.filter((proof) => !proof.ok && !proof.status.startsWith("not run")) ?? [];
 for (const proof of failedProofs) console.error(`size job ${proof.id} did not do the job: ${proof.status}`);

@@ -1,6 +1,6 @@
 // Writes bench/results/latest.json and docs/benchmarks.md (+ its two SVG charts) from one run.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type GroupResult, table } from "./harness.ts";
 import type { JobKind } from "./size/catalog.ts";
 import type { SizeRow } from "./size/measure.ts";
@@ -72,12 +72,38 @@ export function speedChart(results: GroupResult[]): string {
   ].join("\n");
 }
 
-export function writeReport(
-  about: Record<string, string>,
+/**
+ * A run of some parts (`pnpm bench size`) keeps the other parts of the previous run: the size
+ * section when this run has none, and every speed group this run did not measure.
+ */
+function withPrevious(
+  latest: URL,
   size: SizeSection | undefined,
   results: GroupResult[],
+): { size: SizeSection | undefined; results: GroupResult[] } {
+  if (!existsSync(latest)) return { size, results };
+  try {
+    const previous = JSON.parse(readFileSync(latest, "utf8")) as { size?: SizeSection; results?: GroupResult[] };
+    const titles = new Set(results.map((group) => group.title));
+    return {
+      size: size ?? previous.size,
+      results: [...(previous.results ?? []).filter((group) => !titles.has(group.title)), ...results],
+    };
+  } catch {
+    return { size, results };
+  }
+}
+
+export function writeReport(
+  about: Record<string, string>,
+  sizeNow: SizeSection | undefined,
+  resultsNow: GroupResult[],
+  options: { keepPrevious?: boolean } = {},
 ): void {
   const root = new URL("../../", import.meta.url);
+  const { size, results } = options.keepPrevious
+    ? withPrevious(new URL("bench/results/latest.json", root), sizeNow, resultsNow)
+    : { size: sizeNow, results: resultsNow };
   mkdirSync(new URL("bench/results/", root), { recursive: true });
   mkdirSync(new URL("docs/", root), { recursive: true });
   writeFileSync(

@@ -33,6 +33,8 @@ describe("bundle", () => {
     const result = await bundle(fixture("uses-undici.ts"), "node");
     expect(result.undici).toBe(true);
     expect(result.packages.undici).toBeGreaterThan(100_000);
+    expect(Object.keys(result.files).some((file) => file.startsWith("undici/lib/"))).toBe(true);
+    expect(Object.keys(result.files)).toContain("bench/test/__fixtures__/uses-undici.ts");
   });
 
   it("bundles for browsers a package whose dependencies map built-ins to nothing", async () => {

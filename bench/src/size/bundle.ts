@@ -19,6 +19,8 @@ export interface BundleResult {
   undici: boolean;
   /** Input files by package: "name" -> bytes in the output. */
   packages: Record<string, number>;
+  /** Bytes in the output per input file (workspace files as `packages/<name>/...`). */
+  files: Record<string, number>;
   /** The minified code. */
   code: Uint8Array;
 }
@@ -82,12 +84,17 @@ export async function bundle(entry: string, target: BundleTarget): Promise<Bundl
     }
   }
   const packages: Record<string, number> = {};
+  const files: Record<string, number> = {};
   let undici = false;
   for (const meta of Object.values(result.metafile.outputs)) {
     for (const [path, input] of Object.entries(meta.inputs)) {
       const name = packageOf(path);
       if (name === "undici") undici = true;
       packages[name] = (packages[name] ?? 0) + input.bytesInOutput;
+      const short = path.includes("node_modules/")
+        ? `${name}/${path.slice(path.lastIndexOf(name) + name.length + 1)}`
+        : path.replace(/^(\.\.\/)+/, "");
+      files[short] = (files[short] ?? 0) + input.bytesInOutput;
     }
   }
   return {
@@ -96,6 +103,7 @@ export async function bundle(entry: string, target: BundleTarget): Promise<Bundl
     builtins: [...found].sort(),
     undici,
     packages,
+    files,
     code: output.contents,
   };
 }

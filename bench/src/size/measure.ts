@@ -9,8 +9,10 @@ export interface SizeCell {
   /** Runtime built-ins the bundle imports. */
   builtins: string[];
   undici: boolean;
-  /** The packages that make up most of the gzip-free bytes, largest first (top 3). */
+  /** The packages that make up most of the minified bytes, largest first (top 3). */
   largest: Array<{ name: string; bytes: number }>;
+  /** fusio jobs: the files that make up the minified bytes, largest first. */
+  files?: Array<{ name: string; bytes: number }>;
 }
 
 export interface SizeRow {
@@ -39,10 +41,8 @@ export async function measureJob(job: JobEntry, target: BundleTarget): Promise<S
       gzip: result.gzip,
       builtins: result.builtins,
       undici: result.undici,
-      largest: Object.entries(result.packages)
-        .map(([name, bytes]) => ({ name, bytes }))
-        .sort((a, b) => b.bytes - a.bytes)
-        .slice(0, 3),
+      largest: largestFirst(result.packages).slice(0, 3),
+      ...(job.isFusio ? { files: largestFirst(result.files).filter((file) => file.bytes > 0) } : {}),
     };
   } catch (error) {
     const first =
@@ -56,6 +56,12 @@ export async function measureJob(job: JobEntry, target: BundleTarget): Promise<S
         .slice(0, 200),
     };
   }
+}
+
+function largestFirst(bytes: Record<string, number>): Array<{ name: string; bytes: number }> {
+  return Object.entries(bytes)
+    .map(([name, count]) => ({ name, bytes: count }))
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 export async function measureSizes(jobs: JobEntry[]): Promise<SizeRow[]> {

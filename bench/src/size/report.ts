@@ -58,6 +58,19 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
     out.push("", `Proven against: ${servers[kind] ?? "nothing (see the last column)"}.`, "");
   }
   if (notes.length) out.push("Notes:", "", ...notes, "");
+  const composition = rows.filter((row) => row.isFusio);
+  if (composition.length) {
+    out.push("### What is in fusio's bundles", "", "Minified bytes per source file (before gzip), largest first.", "");
+    for (const row of composition) {
+      const platform = KINDS[row.kind].platforms[0] as Platform;
+      const bundle = row.bundles[platform];
+      if (!isCell(bundle) || !bundle.files) continue;
+      out.push(
+        `- ${row.label} (${platform}): ${bundle.files.map((file) => `\`${file.name}\` ${file.bytes}`).join(", ")}`,
+      );
+    }
+    out.push("");
+  }
   out.push(
     "Did the job: each job ran once, from its node bundle, against the server named under its table: the 100 bytes it read, the object it wrote and the keys it listed were checked independently.",
     "",

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { GroupResult } from "../src/harness.ts";
+import { speedChart } from "../src/report.ts";
+import type { SizeCell, SizeRow } from "../src/size/measure.ts";
+import { sizeChart, sizeTables } from "../src/size/report.ts";
+
+const cell = (gzip: number, builtins: string[] = []): SizeCell => ({
+  minified: gzip * 3,
+  gzip,
+  builtins,
+  undici: false,
+  largest: [],
+  files: [{ name: "packages/s3/src/s3-fs.ts", bytes: 4000 }],
+});
+
+const row = (name: string, gzip: number, extra: Partial<SizeRow> = {}): SizeRow => ({
+  id: `s3/${name}`,
+  kind: "s3",
+  label: name,
+  versions: "",
+  isFusio: false,
+  isFloor: false,
+  bundles: { node: cell(gzip), browser: cell(gzip) },
+  ...extra,
+});
+
+const rows: SizeRow[] = [
+  row("fusio", 5000, { isFusio: true, budgetGzip: 6000, ratioToFloor: 1.5 }),
+  row("<sdk>", 150_000, {
+    ratioToFloor: 45,
+    bundles: { node: cell(150_000), browser: cell(140_000, ["node:fs"]) },
+  }),
+  row("broken", 0, { bundles: { node: cell(9000), browser: { error: "no browser build" } }, ratioToFloor: 2.7 }),
+  row("floor", 3333, { isFloor: true, ratioToFloor: 1 }),
+];
+
+describe("size report", () => {
+  const text = sizeTables(rows, [{ id: "s3/fusio", ok: true, status: "proven" }], { s3: "Ceph RGW" });
+
+  it("has a row per job with KB, ratios to the floor and to fusio, and the proof", () => {
+    expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 1.50× | 1.00× | yes |");
+    expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | 45.0× | 30.0× | not run |");
+    expect(text).toContain("Budget for fusio: 6.00 KB gz");
+    expect(text).toContain("Proven against: Ceph RGW.");
+  });
+
+  it("explains browser bundles that are not really browser bundles", () => {
+    expect(text).toContain("† <sdk> (browser): imports Node built-ins (node:fs)");
+    expect(text).toContain("¹ broken (browser): does not bundle — no browser build");
+  });
+
+  it("lists what is in fusio's bundles", () => {
+    expect(text).toContain("`packages/s3/src/s3-fs.ts` 4000");
+  });
+
+  it("draws one bar per measured job and escapes labels", () => {
+    const svg = sizeChart(rows);
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.trim().endsWith("</svg>")).toBe(true);
+    expect(svg.match(/<rect x="290"/g)).toHaveLength(rows.length);
+    expect(svg).toContain("&lt;sdk&gt;");
+    expect(svg).not.toContain("<sdk>");
+  });
+});
+
+describe("speed chart", () => {
+  it("draws a bar per case and the 1.0 line", () => {
+    const groups: GroupResult[] = [
+      {
+        title: "reads",
+        baseline: "bare",
+        unit: "ops/s",
+        rounds: 3,
+        results: [
+          { name: "bare", median: 10, min: 9, max: 11, ratio: 1 },
+          { name: "fusio", median: 9.8, min: 9, max: 10, ratio: 0.98 },
+        ],
+      },
+    ];
+    const svg = speedChart(groups);
+    expect(svg.match(/<rect x="360"/g)).toHaveLength(2);
+    expect(svg).toContain(">0.980<");
+    expect(svg).toContain('stroke-dasharray="4 3"');
+  });
+});
