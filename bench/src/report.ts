@@ -32,6 +32,9 @@ export function toolVersions(): Record<string, string> {
   return versions;
 }
 
+/** fusio's cases are named after their Fs class ("NodeFs readExactAt", "S3Fs ..."). */
+const isFusioCase = (name: string) => /^\w+Fs\b/.test(name) || name.toLowerCase().startsWith("fusio");
+
 /** Bars of each case's ratio to its group's baseline (1.0 = as fast as the baseline). */
 export function speedChart(results: GroupResult[]): string {
   const labelWidth = 360;
@@ -49,7 +52,7 @@ export function speedChart(results: GroupResult[]): string {
     y += rowHeight;
     for (const row of group.results) {
       const ratio = Number.isFinite(row.ratio) ? row.ratio : 0;
-      const color = row.name === group.baseline ? "#868e96" : "#d9480f";
+      const color = row.name === group.baseline ? "#868e96" : isFusioCase(row.name) ? "#d9480f" : "#1c7ed6";
       parts.push(
         `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escapeXml(row.name)}</text>`,
         `<rect x="${labelWidth}" y="${y + 2}" width="${Math.max(1, x(ratio) - labelWidth).toFixed(1)}" height="${rowHeight - 5}" fill="${color}"/>`,
@@ -64,7 +67,7 @@ export function speedChart(results: GroupResult[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${labelWidth + barWidth + 70}" height="${y + 10}" font-family="sans-serif" font-size="12">`,
     `<title>Throughput relative to the baseline</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="4" y="14" font-weight="bold">Throughput ÷ the baseline (median of interleaved rounds; 1.0 = line)</text>`,
+    `<text x="4" y="14" font-weight="bold">Throughput ÷ the baseline (median of interleaved rounds; fusio orange, baseline grey, others blue)</text>`,
     ...parts,
     `<line x1="${one}" y1="22" x2="${one}" y2="${y}" stroke="#212529" stroke-dasharray="4 3"/>`,
     "</svg>",

@@ -73,12 +73,14 @@ describe("speed chart", () => {
         rounds: 3,
         results: [
           { name: "bare", median: 10, min: 9, max: 11, ratio: 1 },
-          { name: "fusio", median: 9.8, min: 9, max: 10, ratio: 0.98 },
+          { name: "NodeFs readExactAt", median: 9.8, min: 9, max: 10, ratio: 0.98 },
+          { name: "Deno.FsFile read", median: 5, min: 4, max: 6, ratio: 0.5 },
         ],
       },
     ];
     const svg = speedChart(groups);
-    expect(svg.match(/<rect x="360"/g)).toHaveLength(2);
+    expect(svg.match(/<rect x="360"/g)).toHaveLength(3);
+    expect(svg.match(/fill="#d9480f"/g)).toHaveLength(1);
     expect(svg).toContain(">0.980<");
     expect(svg).toContain('stroke-dasharray="4 3"');
   });
