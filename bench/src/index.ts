@@ -1,9 +1,10 @@
 // pnpm bench: the bundle-size jobs (measured, then each run once against real servers to prove
 // it does the job), then every speed group; prints the tables, writes bench/results/latest.json
 // and docs/benchmarks.md. Each backend adds its speed groups to GROUPS.
-// `pnpm bench size` or `pnpm bench node` runs only the named parts.
+// `pnpm bench size`, `pnpm bench node` or `pnpm bench memory` runs only the named parts.
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
+import { type MemoryGroup, type MemoryGroupResult, memoryTable, runMemoryGroup } from "./peak-memory.ts";
 import { type SizeSection, toolVersions, writeReport } from "./report.ts";
 import { discoverJobs } from "./size/catalog.ts";
 import { measureSizes } from "./size/measure.ts";
@@ -11,6 +12,8 @@ import { proveJobs } from "./size/prove.ts";
 import { sizeTables } from "./size/report.ts";
 
 const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
+/** Peak-memory groups (e.g. a 1 GiB upload per backend), each case in its own process. */
+const MEMORY_GROUPS: Array<() => Promise<MemoryGroup[]>> = [];
 const only = process.argv.slice(2);
 const selected = (part: string) => only.length === 0 || only.includes(part);
 
@@ -31,7 +34,15 @@ for (const load of selected("node") ? GROUPS : []) {
     results.push(result);
   }
 }
-writeReport({ ...machine(), ...toolVersions() }, size, results, { keepPrevious: only.length > 0 });
+const memory: MemoryGroupResult[] = [];
+for (const load of selected("memory") ? MEMORY_GROUPS : []) {
+  for (const group of await load()) {
+    const result = runMemoryGroup(group);
+    console.log(`${memoryTable(result)}\n`);
+    memory.push(result);
+  }
+}
+writeReport({ ...machine(), ...toolVersions() }, size, results, { keepPrevious: only.length > 0, memory });
 // A peer that did not do its job makes the size comparison dishonest: say so and fail.
 const failedProofs = size?.proofs.filter((proof) => !proof.ok && !proof.status.startsWith("not run")) ?? [];
 for (const proof of failedProofs) console.error(`size job ${proof.id} did not do the job: ${proof.status}`);

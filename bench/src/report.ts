@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type GroupResult, table } from "./harness.ts";
+import { type MemoryGroupResult, memoryTable } from "./peak-memory.ts";
 import type { JobKind } from "./size/catalog.ts";
 import type { SizeRow } from "./size/measure.ts";
 import type { Proof } from "./size/prove.ts";
@@ -79,39 +80,46 @@ export function speedChart(results: GroupResult[]): string {
  * A run of some parts (`pnpm bench size`) keeps the other parts of the previous run: the size
  * section when this run has none, and every speed group this run did not measure.
  */
-function withPrevious(
-  latest: URL,
-  size: SizeSection | undefined,
-  results: GroupResult[],
-): { size: SizeSection | undefined; results: GroupResult[] } {
-  if (!existsSync(latest)) return { size, results };
+function withPrevious(latest: URL, now: Sections): Sections {
+  if (!existsSync(latest)) return now;
   try {
-    const previous = JSON.parse(readFileSync(latest, "utf8")) as { size?: SizeSection; results?: GroupResult[] };
-    const titles = new Set(results.map((group) => group.title));
+    const previous = JSON.parse(readFileSync(latest, "utf8")) as Partial<Sections>;
+    const keep = <T extends { title: string }>(old: T[] | undefined, fresh: T[]) => {
+      const titles = new Set(fresh.map((group) => group.title));
+      return [...(old ?? []).filter((group) => !titles.has(group.title)), ...fresh];
+    };
     return {
-      size: size ?? previous.size,
-      results: [...(previous.results ?? []).filter((group) => !titles.has(group.title)), ...results],
+      size: now.size ?? previous.size,
+      results: keep(previous.results, now.results),
+      memory: keep(previous.memory, now.memory),
     };
   } catch {
-    return { size, results };
+    return now;
   }
+}
+
+interface Sections {
+  size: SizeSection | undefined;
+  results: GroupResult[];
+  memory: MemoryGroupResult[];
 }
 
 export function writeReport(
   about: Record<string, string>,
   sizeNow: SizeSection | undefined,
   resultsNow: GroupResult[],
-  options: { keepPrevious?: boolean } = {},
+  options: { keepPrevious?: boolean; memory?: MemoryGroupResult[]; root?: URL } = {},
 ): void {
-  const root = new URL("../../", import.meta.url);
-  const { size, results } = options.keepPrevious
-    ? withPrevious(new URL("bench/results/latest.json", root), sizeNow, resultsNow)
-    : { size: sizeNow, results: resultsNow };
+  const root = options.root ?? new URL("../../", import.meta.url);
+  const now: Sections = { size: sizeNow, results: resultsNow, memory: options.memory ?? [] };
+  const { size, results, memory } = options.keepPrevious
+    ? withPrevious(new URL("bench/results/latest.json", root), now)
+    : now;
   mkdirSync(new URL("bench/results/", root), { recursive: true });
   mkdirSync(new URL("docs/", root), { recursive: true });
   writeFileSync(
     new URL("bench/results/latest.json", root),
-    `${JSON.stringify({ machine: about, ...(size ? { size } : {}), results }, null, 2)}\n`,
+    `${JSON.stringify({ machine: about, ...(size ? { size } : {}), results, ...(memory.length ? { memory } : {}) }, null, 2)}\n`,
   );
   const lines = [
     "# Benchmarks",
@@ -145,6 +153,15 @@ export function writeReport(
       "![Throughput relative to the baseline](benchmarks-speed.svg)",
       "",
       ...results.map((group) => `${table(group)}\n`),
+    );
+  }
+  if (memory.length) {
+    lines.push(
+      "## Peak memory",
+      "",
+      "Each case runs alone in a fresh Node process; peak RSS is the process's high-water mark (getrusage).",
+      "",
+      ...memory.map((group) => `${memoryTable(group)}\n`),
     );
   }
   writeFileSync(new URL("docs/benchmarks.md", root), lines.join("\n"));

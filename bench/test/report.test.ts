@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { GroupResult } from "../src/harness.ts";
-import { speedChart } from "../src/report.ts";
+import { speedChart, writeReport } from "../src/report.ts";
 import type { SizeCell, SizeRow } from "../src/size/measure.ts";
 import { sizeChart, sizeTables } from "../src/size/report.ts";
 
@@ -83,5 +87,39 @@ describe("speed chart", () => {
     expect(svg.match(/fill="#d9480f"/g)).toHaveLength(1);
     expect(svg).toContain(">0.980<");
     expect(svg).toContain('stroke-dasharray="4 3"');
+  });
+});
+
+describe("writeReport", () => {
+  const group = (title: string, ratio: number): GroupResult => ({
+    title,
+    baseline: "bare",
+    unit: "ops/s",
+    rounds: 1,
+    results: [{ name: "bare", median: 1, min: 1, max: 1, ratio }],
+  });
+
+  it("writes the JSON, the Markdown and the charts; a partial run keeps the other parts", () => {
+    const root = pathToFileURL(`${mkdtempSync(join(tmpdir(), "fusio-report-"))}/`);
+    try {
+      const size = { rows, proofs: [], servers: {} };
+      const memory = [{ title: "upload", rounds: 1, results: [{ name: "S3Fs", peakRss: 100 * 2 ** 20, seconds: 2 }] }];
+      writeReport({ node: "v20" }, size, [group("a", 1), group("b", 1)], { root, memory });
+      writeReport({ node: "v20" }, undefined, [group("b", 2)], { root, keepPrevious: true });
+      const latest = JSON.parse(readFileSync(new URL("bench/results/latest.json", root), "utf8"));
+      expect(latest.size.rows).toHaveLength(rows.length);
+      expect(latest.results.map((result: GroupResult) => [result.title, result.results[0]?.ratio])).toEqual([
+        ["a", 1],
+        ["b", 2],
+      ]);
+      expect(latest.memory[0].title).toBe("upload");
+      const markdown = readFileSync(new URL("docs/benchmarks.md", root), "utf8");
+      for (const heading of ["## Bundle size", "## Speed", "## Peak memory", "- node: v20"])
+        expect(markdown).toContain(heading);
+      expect(readFileSync(new URL("docs/benchmarks-size.svg", root), "utf8")).toContain("<svg");
+      expect(readFileSync(new URL("docs/benchmarks-speed.svg", root), "utf8")).toContain("<svg");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
