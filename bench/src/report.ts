@@ -136,7 +136,7 @@ export function writeReport(
     lines.push(
       "## Bundle size",
       "",
-      "One fixed job per backend, bundled with esbuild (minified ESM, tree-shaken, `legalComments: none`, workspace packages from source) and compressed with `gzip -9`; KB = 1000 bytes. The floor is the least code that does the job by hand. Deterministic: the fusio budgets are enforced by `pnpm check`.",
+      "One fixed job per backend, bundled with esbuild (minified ESM, tree-shaken, `legalComments: none`, workspace packages from source through the `source` condition — their tsc output in `dist` bundles to the same bytes) and compressed with `gzip -9`; KB = 1000 bytes. The floor is the least code that does the job by hand. Peers are pinned to versions that run on Node 20 (flydrive 1.3, not 2.x). Deterministic: the fusio budgets are enforced by `pnpm check`.",
       "",
       "![Bundle size relative to the floor](benchmarks-size.svg)",
       "",
