@@ -39,13 +39,27 @@ const rows: SizeRow[] = [
 ];
 
 describe("size report", () => {
-  const text = sizeTables(rows, [{ id: "s3/fusio", ok: true, status: "proven" }], { s3: "Ceph RGW" });
+  const text = sizeTables(
+    rows,
+    [
+      { id: "s3/fusio", ok: true, status: "proven" },
+      { id: "s3/broken", ok: false, status: "read the wrong bytes" },
+    ],
+    { s3: "Ceph RGW" },
+  );
 
   it("has a row per job with KB, ratios to the floor and to fusio, and the proof", () => {
     expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 1.50× | 1.00× | yes |");
     expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | 45.0× | 30.0× | not run |");
     expect(text).toContain("Budget for fusio: 6.00 KB gz");
     expect(text).toContain("Proven against: Ceph RGW.");
+    expect(text).toContain("| **no**: read the wrong bytes |");
+  });
+
+  it("names the missing server once, under the table", () => {
+    const missing = sizeTables(rows, [{ id: "s3/fusio", ok: false, status: "not run: no S3 server here" }], {});
+    expect(missing).toContain("| 1.50× | 1.00× | not run |");
+    expect(missing).toContain("Proven against: nothing — no S3 server here.");
   });
 
   it("explains browser bundles that are not really browser bundles", () => {

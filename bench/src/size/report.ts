@@ -37,7 +37,7 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
       const own = row.bundles[info.platforms[0] as Platform];
       const fusioRatio = isCell(fusioGzip) ? ` ${isCell(own) ? times(own.gzip / fusioGzip.gzip) : "—"} |` : "";
       out.push(
-        `| ${name} | ${cells.join(" | ")} | ${ratio} |${fusioRatio} ${proof ? (proof.ok ? "yes" : proof.status) : "not run"} |`,
+        `| ${name} | ${cells.join(" | ")} | ${ratio} |${fusioRatio} ${proof ? (proof.ok ? "yes" : proof.status.startsWith("not run") ? "not run" : `**no**: ${proof.status}`) : "not run"} |`,
       );
       for (const platform of info.platforms) {
         const bundle = row.bundles[platform];
@@ -55,7 +55,12 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
         `fusio's job for this kind lands with \`${info.fusio.packageName}\` (budget ${kb(info.fusio.budgetGzip)} KB gz).`,
       );
     else out.push("", `Budget for fusio: ${kb(info.fusio.budgetGzip)} KB gz (enforced by \`pnpm check\`).`);
-    out.push("", `Proven against: ${servers[kind] ?? "nothing (see the last column)"}.`, "");
+    const notRun = proofs.find((proof) => proof.id.startsWith(`${kind}/`) && proof.status.startsWith("not run"));
+    out.push(
+      "",
+      `Proven against: ${servers[kind] ?? (notRun ? notRun.status.replace(/^not run: /, "nothing — ") : "nothing")}.`,
+      "",
+    );
   }
   if (notes.length) out.push("Notes:", "", ...notes, "");
   const composition = rows.filter((row) => row.isFusio);
