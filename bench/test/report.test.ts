@@ -51,7 +51,11 @@ describe("size report", () => {
   it("has a row per job with KB, ratios to the floor and to fusio, and the proof", () => {
     expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 1.50× | 1.00× | yes |");
     expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | 45.0× | 30.0× | not run |");
-    expect(text).toContain("Budget for fusio: 6.00 KB gz");
+    expect(text).toContain("Budget for fusio: 6.00 KB gz (enforced by `pnpm check`): within budget.");
+    const heavy = rows.map((entry) =>
+      entry.isFusio ? { ...entry, bundles: { node: cell(5000), browser: cell(7000) } } : entry,
+    );
+    expect(sizeTables(heavy, [], {})).toContain("**over budget** on browser.");
     expect(text).toContain("Proven against: Ceph RGW.");
     expect(text).toContain("| **no**: read the wrong bytes |");
   });

@@ -54,7 +54,14 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
         "",
         `fusio's job for this kind lands with \`${info.fusio.packageName}\` (budget ${kb(info.fusio.budgetGzip)} KB gz).`,
       );
-    else out.push("", `Budget for fusio: ${kb(info.fusio.budgetGzip)} KB gz (enforced by \`pnpm check\`).`);
+    else {
+      const over = info.platforms.filter((platform) => {
+        const bundle = fusio.bundles[platform];
+        return !isCell(bundle) || bundle.gzip > info.fusio.budgetGzip;
+      });
+      const verdict = over.length ? `**over budget** on ${over.join(" and ")}` : "within budget";
+      out.push("", `Budget for fusio: ${kb(info.fusio.budgetGzip)} KB gz (enforced by \`pnpm check\`): ${verdict}.`);
+    }
     const notRun = proofs.find((proof) => proof.id.startsWith(`${kind}/`) && proof.status.startsWith("not run"));
     out.push(
       "",
