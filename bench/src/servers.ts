@@ -76,6 +76,9 @@ export async function startAzurite(): Promise<Server<AzureConfig>> {
     { stdio: "ignore" },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Never leave Azurite behind if this process ends before stop().
+  const orphan = () => child.kill();
+  process.once("exit", orphan);
   const accountUrl = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   try {
     await waitFor(async () => (await fetch(`${accountUrl}?comp=list`)).status > 0, "Azurite", 30_000);
@@ -87,6 +90,7 @@ export async function startAzurite(): Promise<Server<AzureConfig>> {
     config: { accountUrl, accountName: AZURITE_ACCOUNT, accountKey: AZURITE_KEY },
     description: "Azurite 3.37.0 (in memory)",
     async stop() {
+      process.off("exit", orphan);
       child.kill();
       await exited;
     },
@@ -130,9 +134,15 @@ export async function startS3(): Promise<Server<S3Config> | { unavailable: strin
     accessKeyId: process.env.S3_ACCESS_KEY_ID ?? "AKIAIOSFODNN7EXAMPLE",
     secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   };
-  const stop = async () => {
+  const down = () => {
     spawnSync("bash", [script, "down"], { env, stdio: "ignore" });
     rmSync(dir, { recursive: true, force: true });
+  };
+  // Never leave the cluster behind if this process ends before stop().
+  process.once("exit", down);
+  const stop = async () => {
+    process.off("exit", down);
+    down();
   };
   const up = spawnSync("bash", [script, "up"], { env, encoding: "utf8", timeout: 300_000 });
   if (up.status !== 0) {
