@@ -15,6 +15,7 @@ describe("size jobs", () => {
         "s3/flydrive",
         "s3/aws4fetch",
         "azure/azure-sdk",
+        "azure/azure-sdk-sas",
         "azure/floor",
         "local/node-fs",
         "local/unstorage",

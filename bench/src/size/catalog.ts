@@ -49,6 +49,7 @@ const LABELS: Record<string, { label: string; packages: string[] }> = {
   "s3/aws4fetch": { label: "floor: aws4fetch + hand-written calls", packages: ["aws4fetch"] },
   "azure/fusio": { label: "fusio (@fusio/azure)", packages: [] },
   "azure/azure-sdk": { label: "@azure/storage-blob", packages: ["@azure/storage-blob"] },
+  "azure/azure-sdk-sas": { label: "@azure/storage-blob with a SAS", packages: ["@azure/storage-blob"] },
   "azure/floor": { label: "floor: fetch + hand-written Shared Key", packages: [] },
   "local/fusio": { label: "fusio (@fusio/node)", packages: [] },
   "local/node-fs": { label: "floor: node:fs/promises", packages: [] },

@@ -6,7 +6,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
 import { AwsClient } from "aws4fetch";
 import { build } from "esbuild";
 import { type AzureConfig, type S3Config, type Server, startAzurite, startS3 } from "../servers.ts";
@@ -144,11 +149,17 @@ async function proveS3(jobs: JobEntry[], server: Server<S3Config>, dir: string):
 
 async function proveAzure(jobs: JobEntry[], server: Server<AzureConfig>, dir: string): Promise<Proof[]> {
   const config = server.config;
-  const service = new BlobServiceClient(
-    config.accountUrl,
-    new StorageSharedKeyCredential(config.accountName, config.accountKey),
-  );
+  const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
+  const service = new BlobServiceClient(config.accountUrl, credential);
   const container = `size-${Date.now().toString(36)}`;
+  const sasToken = generateBlobSASQueryParameters(
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse("racwl"),
+      expiresOn: new Date(Date.now() + 3_600_000),
+    },
+    credential,
+  ).toString();
   const client = service.getContainerClient(container);
   await client.create();
   const data = pattern(4096, 3);
@@ -159,6 +170,7 @@ async function proveAzure(jobs: JobEntry[], server: Server<AzureConfig>, dir: st
       {
         target: (job) => ({
           ...config,
+          sasToken,
           container,
           readKey: READ_KEY,
           writeKey: writeKeyOf(job),

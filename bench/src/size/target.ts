@@ -23,6 +23,8 @@ export interface AzureTarget {
   accountUrl: string;
   accountName: string;
   accountKey: string;
+  /** A SAS for the container (read, add, create, write, list), for clients that can't use Shared Key. */
+  sasToken: string;
   container: string;
   readKey: string;
   writeKey: string;
