@@ -123,7 +123,7 @@ export function sizeChart(rows: SizeRow[]): string {
     (tick) =>
       `<line x1="${x(tick).toFixed(1)}" y1="22" x2="${x(tick).toFixed(1)}" y2="${y}" stroke="#dee2e6"/><text x="${x(tick).toFixed(1)}" y="${y + 14}" text-anchor="middle">${tick}×</text>`,
   );
-  const width = labelWidth + barWidth + 120;
+  const width = labelWidth + barWidth + 160;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${y + 22}" font-family="sans-serif" font-size="12">`,
     `<title>Bundle size relative to the hand-written floor</title>`,
