@@ -1,0 +1,133 @@
+// What `pnpm check` enforces: each fusio job bundle within its gzip ceiling on every platform it
+// is measured for (and how far it is from DESIGN.md's budget), and whole-package browser/Workers bundles of @fusio/s3, @fusio/azure and
+// @fusio/r2 free of Node built-ins and undici. Packages not in this checkout are reported as
+// pending, never passed silently; a package that is here without its size job fails.
+import { readFileSync } from "node:fs";
+import { type BundleTarget, bundle } from "./bundle.ts";
+import { discoverJobs, type JobEntry, type JobKind, KINDS, type KindInfo, workspacePackage } from "./catalog.ts";
+import { isCell, measureJob } from "./measure.ts";
+
+export interface Finding {
+  ok: boolean;
+  /** false for "pending" notes that neither pass nor fail anything. */
+  checked: boolean;
+  message: string;
+}
+
+/** Packages whose main entry must bundle for browsers and Workers without Node or undici. */
+export const PORTABLE_PACKAGES: string[] = ["@fusio/s3", "@fusio/azure", "@fusio/r2"];
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(2)} KB`;
+
+/** What the check looks at; the defaults are this checkout's. Tests pass their own. */
+export interface SizeCheckOptions {
+  jobs?: JobEntry[];
+  kinds?: Partial<Record<JobKind, KindInfo>>;
+  /** The directory of a workspace package, or undefined when it isn't here. */
+  findPackage?: (packageName: string) => URL | undefined;
+  portablePackages?: string[];
+}
+
+async function checkJobBudgets(options: SizeCheckOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const jobs = options.jobs ?? discoverJobs();
+  const kinds = options.kinds ?? KINDS;
+  const findPackage = options.findPackage ?? workspacePackage;
+  for (const [kind, info] of Object.entries(kinds) as Array<[JobKind, KindInfo]>) {
+    const { packageName, budgetGzip, ceilingGzip } = info.fusio;
+    const job = jobs.find((entry) => entry.kind === kind && entry.isFusio);
+    if (!job) {
+      findings.push(
+        findPackage(packageName)
+          ? {
+              ok: false,
+              checked: true,
+              message: `${packageName} is here but has no size job: add bench/src/size/jobs/${kind}/fusio.ts`,
+            }
+          : {
+              ok: true,
+              checked: false,
+              message: `pending: ${packageName} is not in this checkout, its ${kind} budget (${kb(budgetGzip)} gz) is not checked`,
+            },
+      );
+      continue;
+    }
+    for (const platform of info.platforms) {
+      const cell = await measureJob(job, platform);
+      if (!isCell(cell)) {
+        findings.push({ ok: false, checked: true, message: `${job.id} (${platform}) does not bundle: ${cell.error}` });
+        continue;
+      }
+      const over = cell.gzip > ceilingGzip;
+      const target =
+        cell.gzip > budgetGzip
+          ? ` — over DESIGN.md's budget of ${kb(budgetGzip)}`
+          : `, within DESIGN.md's budget of ${kb(budgetGzip)}`;
+      findings.push({
+        ok: !over,
+        checked: true,
+        message: `${job.id} (${platform}): ${kb(cell.gzip)} gz, ceiling ${kb(ceilingGzip)}${over ? " — OVER THE CEILING" : ""}${target}`,
+      });
+      if (platform === "browser" && (cell.builtins.length > 0 || cell.undici)) {
+        findings.push({
+          ok: false,
+          checked: true,
+          message: `${job.id} (browser) pulls in ${describeLeaks(cell.builtins, cell.undici)}`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function describeLeaks(builtins: string[], undici: boolean): string {
+  return [...builtins, ...(undici ? ["undici"] : [])].join(", ");
+}
+
+/** The `source` entry of a package's "." export. */
+function sourceEntry(dir: URL): string {
+  const manifest = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as {
+    exports?: Record<string, { source?: string } | string>;
+  };
+  const main = manifest.exports?.["."];
+  const source = typeof main === "object" ? main.source : undefined;
+  if (!source) throw new Error(`${dir.pathname}package.json has no "source" condition on "."`);
+  return new URL(source, dir).pathname;
+}
+
+async function checkPortablePackages(options: SizeCheckOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const packageName of options.portablePackages ?? PORTABLE_PACKAGES) {
+    const dir = (options.findPackage ?? workspacePackage)(packageName);
+    if (!dir) {
+      findings.push({
+        ok: true,
+        checked: false,
+        message: `pending: ${packageName} is not in this checkout, its browser/Workers bundle is not checked`,
+      });
+      continue;
+    }
+    for (const target of ["browser", "workers"] satisfies BundleTarget[]) {
+      try {
+        const result = await bundle(sourceEntry(dir), target);
+        const leaks = result.builtins.length > 0 || result.undici;
+        findings.push({
+          ok: !leaks,
+          checked: true,
+          message: `${packageName} (${target}, whole package): ${leaks ? `pulls in ${describeLeaks(result.builtins, result.undici)}` : `no node: modules, no undici (${kb(result.gzip)} gz)`}`,
+        });
+      } catch (error) {
+        findings.push({
+          ok: false,
+          checked: true,
+          message: `${packageName} (${target}) does not bundle: ${String(error).split("\n").slice(0, 2).join(" ")}`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+export async function checkSizes(options: SizeCheckOptions = {}): Promise<Finding[]> {
+  return [...(await checkJobBudgets(options)), ...(await checkPortablePackages(options))];
+}

@@ -1,0 +1,236 @@
+// Proves every size job does the job: each job's node bundle (the very code that was measured,
+// plus a `require` shim that ESM bundles of CommonJS need) runs once against a real server or
+// a temp directory, and the bytes it read, the object it wrote and the keys it listed are
+// checked independently of the job.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
+import { AwsClient } from "aws4fetch";
+import { build } from "esbuild";
+import { type AzureConfig, type S3Config, type Server, startAzurite, startS3 } from "../servers.ts";
+import type { JobEntry, JobKind } from "./catalog.ts";
+import type { AzureTarget, Job, JobOutput, LocalTarget, S3Target } from "./target.ts";
+
+export interface Proof {
+  id: string;
+  /** "proven", or why not. */
+  status: string;
+  ok: boolean;
+}
+
+/** Deterministic bytes, different at every offset, so an off-by-one read shows. */
+function pattern(length: number, seed: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  return bytes;
+}
+
+const equal = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((value, i) => value === b[i]);
+
+async function loadJob<T>(job: JobEntry, dir: string): Promise<Job<T>> {
+  const out = join(dir, `${job.id.replace("/", "-")}.mjs`);
+  await build({
+    entryPoints: [job.file],
+    outfile: out,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "es2022",
+    conditions: ["source", "module"],
+    define: { "process.env.NODE_ENV": '"production"' },
+    banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
+    logLevel: "silent",
+  });
+  return ((await import(pathToFileURL(out).href)) as { default: Job<T> }).default;
+}
+
+interface Context<T> {
+  /** The target for one job. */
+  target(job: JobEntry): T;
+  /** What the object the job wrote holds. */
+  written(job: JobEntry, target: T): Promise<Uint8Array>;
+  expectedRead: Uint8Array;
+  lists: boolean;
+}
+
+async function proveAll<T extends { writeKey: string; data: Uint8Array<ArrayBuffer> }>(
+  jobs: JobEntry[],
+  context: Context<T>,
+  dir: string,
+): Promise<Proof[]> {
+  const proofs: Proof[] = [];
+  for (const job of jobs) {
+    try {
+      const target = context.target(job);
+      const run = await loadJob<T>(job, dir);
+      const output: JobOutput = await run(target);
+      const problems: string[] = [];
+      if (!equal(new Uint8Array(output.read), context.expectedRead)) problems.push("read the wrong bytes");
+      if (!equal(await context.written(job, target), target.data)) problems.push("wrote the wrong bytes");
+      if (context.lists && !output.listed?.includes(target.writeKey)) problems.push("listing misses the written key");
+      proofs.push({ id: job.id, ok: problems.length === 0, status: problems.length ? problems.join("; ") : "proven" });
+    } catch (error) {
+      proofs.push({ id: job.id, ok: false, status: `failed: ${String(error).split("\n")[0]?.slice(0, 200)}` });
+    }
+  }
+  return proofs;
+}
+
+const READ_KEY = "data.bin";
+const writeKeyOf = (job: JobEntry) => `out/${job.name}.bin`;
+
+async function proveLocal(jobs: JobEntry[], dir: string): Promise<Proof[]> {
+  const root = join(dir, "local");
+  mkdirSync(root, { recursive: true });
+  const data = pattern(4096, 1);
+  writeFileSync(join(root, READ_KEY), data);
+  return await proveAll<LocalTarget>(
+    jobs,
+    {
+      target: (job) => ({ root, readKey: READ_KEY, writeKey: writeKeyOf(job), data: pattern(64, job.name.length + 7) }),
+      written: async (_, target) => new Uint8Array(readFileSync(join(root, target.writeKey))),
+      expectedRead: data.subarray(1000, 1100),
+      lists: false,
+    },
+    dir,
+  );
+}
+
+async function proveS3(jobs: JobEntry[], server: Server<S3Config>, dir: string): Promise<Proof[]> {
+  const config = server.config;
+  const aws = new AwsClient({ ...config, service: "s3", retries: 0 });
+  const bucket = `fusio-bench-size-${Date.now().toString(36)}`;
+  const base = `${config.endpoint.replace(/\/$/, "")}/${bucket}`;
+  const must = async (response: Promise<Response>, what: string) => {
+    const done = await response;
+    if (!done.ok) throw new Error(`${what}: S3 answered ${done.status}`);
+    return done;
+  };
+  const data = pattern(4096, 2);
+  await must(aws.fetch(base, { method: "PUT" }), "create bucket");
+  try {
+    await must(aws.fetch(`${base}/${READ_KEY}`, { method: "PUT", body: data }), "seed");
+    return await proveAll<S3Target>(
+      jobs,
+      {
+        target: (job) => ({
+          ...config,
+          bucket,
+          readKey: READ_KEY,
+          writeKey: writeKeyOf(job),
+          data: pattern(64, job.name.length + 11),
+          listPrefix: "out/",
+        }),
+        written: async (_, target) =>
+          new Uint8Array(await (await must(aws.fetch(`${base}/${target.writeKey}`), "read back")).arrayBuffer()),
+        expectedRead: data.subarray(100, 200),
+        lists: true,
+      },
+      dir,
+    );
+  } finally {
+    for (const key of [READ_KEY, ...jobs.map(writeKeyOf)])
+      await aws.fetch(`${base}/${key}`, { method: "DELETE" }).catch(() => {});
+    await aws.fetch(base, { method: "DELETE" }).catch(() => {});
+  }
+}
+
+async function proveAzure(jobs: JobEntry[], server: Server<AzureConfig>, dir: string): Promise<Proof[]> {
+  const config = server.config;
+  const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
+  const service = new BlobServiceClient(config.accountUrl, credential);
+  const container = `size-${Date.now().toString(36)}`;
+  const sasToken = generateBlobSASQueryParameters(
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse("racwl"),
+      expiresOn: new Date(Date.now() + 3_600_000),
+    },
+    credential,
+  ).toString();
+  const client = service.getContainerClient(container);
+  await client.create();
+  const data = pattern(4096, 3);
+  await client.getBlockBlobClient(READ_KEY).upload(data, data.byteLength);
+  try {
+    return await proveAll<AzureTarget>(
+      jobs,
+      {
+        target: (job) => ({
+          ...config,
+          sasToken,
+          container,
+          readKey: READ_KEY,
+          writeKey: writeKeyOf(job),
+          data: pattern(64, job.name.length + 13),
+          listPrefix: "out/",
+        }),
+        written: async (_, target) => new Uint8Array(await client.getBlobClient(target.writeKey).downloadToBuffer()),
+        expectedRead: data.subarray(100, 200),
+        lists: true,
+      },
+      dir,
+    );
+  } finally {
+    await client.delete().catch(() => {});
+  }
+}
+
+export interface ProofRun {
+  proofs: Proof[];
+  /** The servers used, by kind. */
+  servers: Partial<Record<JobKind, string>>;
+}
+
+/** Runs every job once; starts and stops the servers it needs. */
+export async function proveJobs(jobs: JobEntry[]): Promise<ProofRun> {
+  const dir = mkdtempSync(join(tmpdir(), "fusio-bench-prove-"));
+  const of = (kind: JobKind) => jobs.filter((job) => job.kind === kind);
+  const proofs: Proof[] = [];
+  const servers: Partial<Record<JobKind, string>> = { local: "a temp directory" };
+  const notRun = (kind: JobKind, reason: string) => {
+    for (const job of of(kind)) proofs.push({ id: job.id, ok: false, status: `not run: ${reason}` });
+  };
+  try {
+    if (of("local").length) proofs.push(...(await proveLocal(of("local"), dir)));
+    const azurite = !of("azure").length
+      ? { unavailable: "" }
+      : await startAzurite().catch((error: unknown) => ({ unavailable: String(error) }));
+    if ("unavailable" in azurite) notRun("azure", azurite.unavailable);
+    else {
+      servers.azure = azurite.description;
+      try {
+        proofs.push(...(await proveAzure(of("azure"), azurite, dir)));
+      } finally {
+        await azurite.stop();
+      }
+    }
+    const s3 = !of("s3").length
+      ? { unavailable: "" }
+      : await startS3().catch((error: unknown) => ({ unavailable: String(error) }));
+    if ("unavailable" in s3) notRun("s3", s3.unavailable);
+    else {
+      servers.s3 = s3.description;
+      try {
+        proofs.push(...(await proveS3(of("s3"), s3, dir)));
+      } finally {
+        await s3.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { proofs, servers };
+}
