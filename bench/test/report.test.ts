@@ -40,7 +40,7 @@ const rows: SizeRow[] = [
 
 /** A speed result row; fields the harness may add later (e.g. a paired ratio) follow the ratio. */
 const caseResult = (row: { name: string; median: number; min: number; max: number; ratio: number }) =>
-  ({ ...row, pairedRatio: row.ratio }) as GroupResult["results"][number];
+  ({ ...row, pairedRatio: row.ratio, cpuPerOp: 1, cpuRatio: row.ratio }) as GroupResult["results"][number];
 
 describe("size report", () => {
   const text = sizeTables(
@@ -55,7 +55,7 @@ describe("size report", () => {
   it("has a row per job with KB, ratios to the floor and to fusio, and the proof", () => {
     expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 1.50× | 1.00× | yes |");
     expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | 45.0× | 30.0× | not run |");
-    expect(text).toContain("Budget for fusio: 6.00 KB gz (enforced by `pnpm check`): within budget.");
+    expect(text).toContain("DESIGN.md's budget for fusio: 6.00 KB gz: within budget.");
     const heavy = rows.map((entry) =>
       entry.isFusio ? { ...entry, bundles: { node: cell(5000), browser: cell(7000) } } : entry,
     );
