@@ -4,5 +4,6 @@ export default defineProject({
   // Test the TypeScript sources of workspace packages, no build step.
   ssr: { resolve: { conditions: ["source"] } },
   resolve: { conditions: ["source"] },
-  test: { name: "r2" },
+  // Megabytes go through Miniflare's proxy on a shared 2-core machine: allow for slow runs.
+  test: { name: "r2", testTimeout: 60_000, hookTimeout: 60_000 },
 });

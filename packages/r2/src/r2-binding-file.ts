@@ -47,6 +47,8 @@ export class R2BindingFile implements File {
   readonly #publish: boolean;
   readonly #writer: MultipartWriter | undefined;
   #primed = false;
+  /** Bytes the caller wrote through this handle (the writer also counts re-uploaded ones). */
+  #appended = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -132,7 +134,7 @@ export class R2BindingFile implements File {
   async size(options?: CallOptions): Promise<number> {
     const context = this.#check("size", undefined, options);
     // A writer reports the size its file will have; a reader, the stored object's.
-    if (this.#writer) return (this.#publish ? 0 : (this.#base?.size ?? 0)) + this.#writer.written;
+    if (this.#writer) return (this.#publish ? 0 : (this.#base?.size ?? 0)) + this.#appended;
     return this.#storedSize(context);
   }
 
@@ -151,6 +153,7 @@ export class R2BindingFile implements File {
       if (signal?.aborted) throw abortError(signal, this.#context("writeAll"));
       await this.#prime(signal);
       await writer.write(data, signal);
+      this.#appended += data.length;
     });
     this.#queue = run.catch(() => {});
     return run;

@@ -12,7 +12,11 @@ const TABLE: [message: string, kind: ErrorKind, retryable: boolean][] = [
   ["list: Not implemented (10004)", "Unsupported", false],
   ["get: The specified bucket does not exist. (10006)", "NotFound", false],
   ["get: The specified key does not exist. (10007)", "NotFound", false],
-  ["completeMultipartUpload: Your proposed upload is smaller than the minimum allowed object size. (10011)", "InvalidArgument", false],
+  [
+    "completeMultipartUpload: Your proposed upload is smaller than the minimum allowed object size. (10011)",
+    "InvalidArgument",
+    false,
+  ],
   ["put: Your metadata headers exceed the maximum allowed metadata size. (10012)", "InvalidArgument", false],
   ["put: The specified object name is not valid. (10020)", "InvalidPath", false],
   ["uploadPart: The specified multipart upload does not exist. (10024)", "Remote", false],

@@ -1,19 +1,13 @@
-import { Miniflare } from "miniflare";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundleForWorkers } from "./__fixtures__/bundle.ts";
+import { startMiniflare } from "./__fixtures__/miniflare.ts";
 import { OVERRIDES } from "./__fixtures__/settings.ts";
 import type { TestResult } from "./worker/harness.ts";
 
 // The conformance suite once more, inside workerd: a worker bundled from the package runs
 // each test on request; every in-worker test shows up here as one vitest test.
 const { code } = await bundleForWorkers(new URL("./worker/entry.ts", import.meta.url));
-const miniflare = new Miniflare({
-  modules: true,
-  script: code,
-  r2Buckets: ["BUCKET"],
-  r2Persist: false,
-  compatibilityDate: "2025-01-01",
-});
+const { miniflare } = await startMiniflare(code);
 const names = (await (await miniflare.dispatchFetch("http://worker/tests")).json()) as string[];
 
 afterAll(async () => {

@@ -57,10 +57,13 @@ export class MultipartWriter {
     while (offset < data.length) {
       this.#throwIfFailed();
       if (this.#buffer.length < partSize && this.#filled + (data.length - offset) > this.#buffer.length) {
-        // Grow geometrically up to one part, so small files never hold a whole part of memory.
-        const grown = new Uint8Array(
-          Math.min(partSize, Math.max(this.#filled + data.length - offset, this.#buffer.length * 2, 64)),
-        );
+        // Grow geometrically up to one part, so small files never hold a whole part of memory;
+        // once a multipart upload runs, every buffer is a whole part from the start.
+        const size =
+          this.#upload === undefined
+            ? Math.max(this.#filled + data.length - offset, this.#buffer.length * 2, 64)
+            : partSize;
+        const grown = new Uint8Array(Math.min(partSize, size));
         grown.set(this.#buffer.subarray(0, this.#filled));
         this.#buffer = grown;
       }

@@ -2,7 +2,7 @@
 // Workers app would, and answers `GET /tests` (the test names) and `GET /run?name=...` (one
 // result, as JSON). test/worker.test.ts drives it over Miniflare's dispatchFetch.
 import { describeFs } from "@fusio/conformance";
-import { type R2BucketLike, R2BindingFs } from "@fusio/r2";
+import { R2BindingFs, type R2BucketLike } from "@fusio/r2";
 import { CAPABILITIES, OVERRIDES, PART_SIZE } from "../__fixtures__/settings.ts";
 import { createHarness } from "./harness.ts";
 

@@ -51,7 +51,11 @@ export function createHarness(): Harness {
         await body();
         return { name, ok: true };
       } catch (error) {
-        return { name, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) };
+        return {
+          name,
+          ok: false,
+          error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+        };
       }
     },
   };
