@@ -1,6 +1,7 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
 import { collectBody, discardBody, readBodyInto } from "@fusio/http";
 import type { S3Client } from "./client.ts";
+import { headObject } from "./head.ts";
 
 /** Parses `Content-Range: bytes start-end/total` (total may be a star), or the star form of a 416. */
 export function parseContentRange(
@@ -110,7 +111,10 @@ export async function readFrom(
       const length = Number(response.headers.get("content-length") ?? Number.NaN);
       if (response.status === 416) {
         await discardBody(response.body);
-        const total = parseContentRange(response.headers.get("content-range"))?.total;
+        // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
+        const total =
+          parseContentRange(response.headers.get("content-range"))?.total ??
+          (await headObject(client, key, context, signal))?.size;
         if (total === pos) return new Uint8Array(0);
         throw eof(context, `position ${pos} is past the end${total === undefined ? "" : ` (${total})`}`);
       }
