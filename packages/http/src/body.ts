@@ -1,0 +1,75 @@
+import { type ErrorContext, FusioError } from "@fusio/core";
+
+/** Reads a whole response body into one array. `sizeHint` (e.g. Content-Length) avoids a copy. */
+export async function collectBody(body: AsyncIterable<Uint8Array>, sizeHint?: number): Promise<Uint8Array> {
+  if (sizeHint !== undefined && Number.isSafeInteger(sizeHint) && sizeHint >= 0) {
+    const out = new Uint8Array(sizeHint);
+    let filled = 0;
+    const extra: Uint8Array[] = [];
+    for await (const chunk of body) {
+      if (extra.length === 0 && filled + chunk.length <= out.length) {
+        out.set(chunk, filled);
+        filled += chunk.length;
+      } else {
+        extra.push(chunk);
+      }
+    }
+    if (extra.length === 0) return filled === out.length ? out : out.subarray(0, filled);
+    return concatBytes([out.subarray(0, filled), ...extra]);
+  }
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
+}
+
+/** Reads a whole response body as UTF-8 text. */
+export async function bodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  return new TextDecoder().decode(await collectBody(body));
+}
+
+/**
+ * Streams a body into `target` without an intermediate copy and resolves to the number of
+ * bytes written. A body longer than `target` rejects `Io` (retryable: the server sent more
+ * than it announced) after releasing the connection.
+ */
+export async function readBodyInto(
+  body: AsyncIterable<Uint8Array>,
+  target: Uint8Array,
+  context: ErrorContext,
+): Promise<number> {
+  let filled = 0;
+  for await (const chunk of body) {
+    if (filled + chunk.length > target.length) {
+      throw new FusioError("Io", `the response body is longer than the ${target.length} bytes expected`, {
+        ...context,
+        retryable: true,
+      });
+    }
+    target.set(chunk, filled);
+    filled += chunk.length;
+  }
+  return filled;
+}
+
+/** Releases a body the caller does not need (stops iterating, which frees the connection). */
+export async function discardBody(body: AsyncIterable<Uint8Array>): Promise<void> {
+  const iterator = body[Symbol.asyncIterator]();
+  try {
+    await iterator.return?.();
+  } catch {
+    // The connection is being dropped anyway.
+  }
+}
+
+/** Concatenates byte arrays into a new one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

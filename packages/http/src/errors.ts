@@ -1,0 +1,60 @@
+import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+
+/**
+ * What a remote backend learned from an error response, kept as the `cause` of the
+ * `FusioError` it raises so that {@link withRetry} can honour `Retry-After`.
+ * Never holds credentials or signatures.
+ */
+export interface RemoteErrorDetails {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The service's error code, e.g. S3's `NoSuchKey`, Azure's `BlobNotFound`. */
+  readonly code?: string | undefined;
+  /** The service's message. */
+  readonly message?: string | undefined;
+  /** The request id the service reported, for support requests. */
+  readonly requestId?: string | undefined;
+  /** How long the server asked us to wait before repeating, in milliseconds (`Retry-After`). */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/**
+ * A `FusioError` for an HTTP error response, with {@link RemoteErrorDetails} as its cause.
+ * `retryable` defaults to true for `RateLimited` and `Timeout` (as `FusioError` does).
+ */
+export function remoteError(
+  kind: ErrorKind,
+  details: RemoteErrorDetails,
+  context: ErrorContext,
+  retryable?: boolean,
+): FusioError {
+  const what = [details.code, details.message].filter((part) => part !== undefined && part !== "").join(": ");
+  const id = details.requestId ? ` (request id ${details.requestId})` : "";
+  return new FusioError(kind, `${what || "the server answered with an error"}${id}`, {
+    ...context,
+    status: details.status,
+    retryable,
+    cause: details,
+  });
+}
+
+/** The {@link RemoteErrorDetails} behind `error`, when it came from {@link remoteError}. */
+export function remoteDetails(error: unknown): RemoteErrorDetails | undefined {
+  if (!FusioError.is(error)) return undefined;
+  const cause = error.cause as Partial<RemoteErrorDetails> | undefined;
+  return typeof cause === "object" && cause !== null && typeof cause.status === "number"
+    ? (cause as RemoteErrorDetails)
+    : undefined;
+}
+
+/**
+ * Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds from `now`.
+ * Returns undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,26 @@
+export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
+export { parseRetryAfter, type RemoteErrorDetails, remoteDetails, remoteError } from "./errors.ts";
+export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
+export { PartScheduler, type PartSchedulerOptions, type PartUpload } from "./part-scheduler.ts";
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  type RetryOptions,
+  type RetryPolicy,
+  retryPolicy,
+  sleep,
+  type WithRetryOptions,
+  withRetry,
+} from "./retry.ts";
+export { type SendOptions, sendRequest } from "./send.ts";
+export {
+  decodeXmlText,
+  escapeXml,
+  localName,
+  parseXml,
+  type XmlElement,
+  xmlChild,
+  xmlChildren,
+  xmlText,
+} from "./xml.ts";

@@ -1,0 +1,235 @@
+import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
+
+/** One part handed to {@link PartSchedulerOptions.uploadPart}. */
+export interface PartUpload {
+  /** 1-based part number, in write order. */
+  readonly number: number;
+  /** The part's bytes. Owned by the scheduler: valid until the returned promise settles, then reused. */
+  readonly data: Uint8Array;
+  /** Fires when the scheduler is aborted (another part failed, or {@link PartScheduler.abort}). */
+  readonly signal: AbortSignal;
+}
+
+/** Options of {@link PartScheduler}. */
+export interface PartSchedulerOptions<T> {
+  /** Bytes per part; every part but the last has exactly this size. */
+  partSize: number;
+  /** Parts uploading at the same time, at most. */
+  concurrency: number;
+  /** Uploads one part (with its own retries) and resolves to what completion needs (e.g. the ETag). */
+  uploadPart(part: PartUpload): Promise<T>;
+  /** Called after each part is uploaded with the total bytes uploaded so far. */
+  onProgress?: ((uploaded: number) => void) | undefined;
+  /** What errors raised by the scheduler itself name. */
+  context: ErrorContext;
+}
+
+/**
+ * The part/block upload scheduler of S3, R2 and Azure writers. Bytes written are copied into a
+ * part buffer; each full buffer becomes a part upload. At most `concurrency` parts are in
+ * flight: a `write` that fills a buffer while all slots are busy waits (back-pressure), so
+ * memory stays within about `partSize x (concurrency + 1)` whatever the object size. Buffers
+ * are recycled. The first failure aborts the other uploads and is rethrown by every later call;
+ * results come back in part order.
+ *
+ * Typical writer: `write()` from `writeAll`; at close, if {@link partsStarted} is 0, send
+ * {@link takeBuffered} as one small PUT; otherwise `await finish()` and complete the upload
+ * with its results, and on any failure `await abort()` and abort the upload server-side.
+ */
+export class PartScheduler<T> {
+  readonly #options: PartSchedulerOptions<T>;
+  readonly #controller = new AbortController();
+  readonly #results: T[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #free: Uint8Array[] = [];
+  #buffer: Uint8Array = new Uint8Array(0);
+  #filled = 0;
+  #parts = 0;
+  #uploaded = 0;
+  #failure: unknown;
+  #queue: Promise<void> = Promise.resolve();
+  #slotWaiters: Array<() => void> = [];
+
+  constructor(options: PartSchedulerOptions<T>) {
+    if (!Number.isSafeInteger(options.partSize) || options.partSize < 1) {
+      throw new FusioError("InvalidArgument", "partSize must be a positive integer", options.context);
+    }
+    if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1) {
+      throw new FusioError("InvalidArgument", "concurrency must be a positive integer", options.context);
+    }
+    this.#options = options;
+  }
+
+  /** Parts handed to `uploadPart` so far. */
+  get partsStarted(): number {
+    return this.#parts;
+  }
+
+  /** Bytes written but not yet handed to a part. */
+  get buffered(): number {
+    return this.#filled;
+  }
+
+  /** Parts uploading right now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * Copies `data` into part buffers, starting an upload for each full one. Resolves once the
+   * bytes are buffered (the caller may reuse `data`), waiting for a free slot when needed.
+   * Calls are applied in order even when not awaited.
+   */
+  write(data: Uint8Array, signal?: AbortSignalLike): Promise<void> {
+    const run = this.#queue.then(() => this.#write(data, signal));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Waits until every full part written so far is uploaded (the tail under `partSize` stays
+   * buffered). Rejects with the first upload failure.
+   */
+  async drain(signal?: AbortSignalLike): Promise<void> {
+    await this.#queue;
+    while (this.#inFlight.size > 0) await this.#race([...this.#inFlight], signal);
+    this.#throwIfFailed();
+  }
+
+  /**
+   * Uploads what is buffered as the last part (when anything is, or when no part was started),
+   * waits for all parts and resolves to their results in part order.
+   */
+  async finish(signal?: AbortSignalLike): Promise<T[]> {
+    await this.#queue;
+    this.#throwIfFailed();
+    if (this.#filled > 0 || this.#parts === 0) {
+      await this.#waitForSlot(signal);
+      this.#start();
+    }
+    await this.drain(signal);
+    return this.#results.slice();
+  }
+
+  /**
+   * Hands back the buffered bytes (a copy-free view) and forgets them; for writers that send a
+   * small object as one request instead of parts.
+   */
+  takeBuffered(): Uint8Array {
+    const out = this.#buffer.subarray(0, this.#filled);
+    this.#buffer = new Uint8Array(0);
+    this.#filled = 0;
+    return out;
+  }
+
+  /** Aborts the uploads in flight and waits until they have settled. Later calls reject. */
+  async abort(reason?: unknown): Promise<void> {
+    this.#failure ??= reason ?? new FusioError("Aborted", "the upload was aborted", this.#options.context);
+    this.#controller.abort(this.#failure);
+    for (const wake of this.#slotWaiters.splice(0)) wake();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #write(data: Uint8Array, signal: AbortSignalLike | undefined): Promise<void> {
+    const { partSize } = this.#options;
+    let offset = 0;
+    while (offset < data.length) {
+      this.#throwIfFailed();
+      if (signal?.aborted) throw abortError(signal, this.#options.context);
+      if (this.#filled === partSize) {
+        await this.#waitForSlot(signal);
+        this.#start();
+        continue;
+      }
+      const take = Math.min(partSize - this.#filled, data.length - offset);
+      this.#ensureCapacity(this.#filled + take);
+      this.#buffer.set(data.subarray(offset, offset + take), this.#filled);
+      this.#filled += take;
+      offset += take;
+    }
+    // A full buffer is sent at once rather than at the next write, so uploads overlap writing.
+    if (this.#filled === partSize && this.#inFlight.size < this.#options.concurrency) this.#start();
+  }
+
+  #ensureCapacity(needed: number): void {
+    if (needed <= this.#buffer.length) return;
+    const { partSize } = this.#options;
+    // Small objects never allocate a whole part: grow geometrically up to partSize, or reuse a
+    // recycled full-size buffer.
+    // Once the object is known to be large (a part was started), take whole parts at once.
+    const next =
+      this.#free.pop() ??
+      new Uint8Array(
+        this.#parts > 0 ? partSize : Math.min(partSize, Math.max(needed, this.#buffer.length * 2, 64 * 1024)),
+      );
+    next.set(this.#buffer.subarray(0, this.#filled));
+    this.#buffer = next;
+  }
+
+  #start(): void {
+    const number = ++this.#parts;
+    const full = this.#buffer;
+    const data = full.subarray(0, this.#filled);
+    this.#buffer = this.#free.pop() ?? new Uint8Array(0);
+    this.#filled = 0;
+    const upload = this.#options
+      .uploadPart({ number, data, signal: this.#controller.signal })
+      .then(
+        (result) => {
+          this.#results[number - 1] = result;
+          this.#uploaded += data.length;
+          this.#options.onProgress?.(this.#uploaded);
+        },
+        (error: unknown) => {
+          if (this.#failure === undefined) {
+            this.#failure = error;
+            this.#controller.abort(error);
+          }
+        },
+      )
+      .finally(() => {
+        this.#inFlight.delete(upload);
+        if (full.length === this.#options.partSize && this.#free.length < 1) this.#free.push(full);
+        this.#slotWaiters.shift()?.();
+      });
+    this.#inFlight.add(upload);
+  }
+
+  async #waitForSlot(signal: AbortSignalLike | undefined): Promise<void> {
+    while (this.#inFlight.size >= this.#options.concurrency) {
+      this.#throwIfFailed();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => reject(abortError(signal, this.#options.context));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#slotWaiters.push(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        });
+      });
+    }
+    this.#throwIfFailed();
+  }
+
+  async #race(promises: Promise<void>[], signal: AbortSignalLike | undefined): Promise<void> {
+    if (signal === undefined) {
+      await Promise.race(promises);
+      return;
+    }
+    if (signal.aborted) throw abortError(signal, this.#options.context);
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abortError(signal, this.#options.context));
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      await Promise.race([...promises, aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+}
