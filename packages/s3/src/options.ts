@@ -19,6 +19,15 @@ export interface S3Compat {
    * the standard `x-amz-copy-source-if-match` and reads that name instead.
    */
   copyIfMatchHeader?: boolean | undefined;
+  /**
+   * Give every non-final part of a multipart upload exactly `partSize` bytes, also the parts an
+   * append copies server-side (UploadPartCopy): the old object is copied in whole parts and its
+   * last partial part is downloaded and re-uploaded with the new bytes. Cloudflare R2 rejects
+   * uploads whose non-final parts differ in size.
+   */
+  equalParts?: boolean | undefined;
+  /** Header names (lower case) never sent, for servers that reject them. */
+  omitHeaders?: readonly string[] | undefined;
 }
 
 /** What Ceph RGW Pacific (16.2) needs; the test suite runs with it. */

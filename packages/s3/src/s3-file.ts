@@ -76,7 +76,18 @@ export class S3File implements File {
 
   /** The existing object is spliced in server-side instead of re-uploaded. */
   get #splice(): boolean {
-    return this.#open.append && this.#head !== undefined && this.#head.size >= MIN_PART_SIZE;
+    return this.#open.append && this.#head !== undefined && this.#head.size >= this.#copyPart;
+  }
+
+  /** Size of the parts an append copies: up to 5 GiB, or exactly `partSize` under `compat.equalParts`. */
+  get #copyPart(): number {
+    return this.#config.client.compat.equalParts ? this.#config.partSize : MIN_PART_SIZE;
+  }
+
+  /** Where the copied parts end: the rest of the old object is re-uploaded (`compat.equalParts`). */
+  get #copiedEnd(): number {
+    const size = this.#head?.size ?? 0;
+    return this.#config.client.compat.equalParts ? size - (size % this.#config.partSize) : size;
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
@@ -217,11 +228,13 @@ export class S3File implements File {
     if (!this.#prefixLoaded) {
       this.#prefixLoaded = true;
       const head = this.#head;
-      if (this.#open.append && head !== undefined && head.size > 0 && !this.#splice) {
-        // Small objects cannot be a copied part (< 5 MiB): download and re-upload them.
+      const from = this.#splice ? this.#copiedEnd : 0;
+      if (this.#open.append && head !== undefined && head.size > from) {
+        // Small objects cannot be a copied part (< 5 MiB): download and re-upload them. Under
+        // `compat.equalParts` the same goes for the old object's last partial part.
         const context = this.#context("writeAll");
-        const prefix = await readFrom(this.#config.client, this.path.raw, 0, context, signal);
-        if (prefix.length !== head.size) {
+        const prefix = await readFrom(this.#config.client, this.path.raw, from, context, signal);
+        if (prefix.length !== head.size - from) {
           throw new FusioError("PreconditionFailed", "the object changed since it was opened", context);
         }
         await scheduler.write(prefix, signal);
@@ -245,8 +258,10 @@ export class S3File implements File {
       if (!this.#splice || head === undefined) return { upload, copied: [] };
       try {
         const ranges: Array<[number, number]> = [];
-        for (let start = 0; start < head.size; start += MAX_COPY_PART) {
-          ranges.push([start, Math.min(head.size, start + MAX_COPY_PART) - 1]);
+        const step = this.#config.client.compat.equalParts ? this.#config.partSize : MAX_COPY_PART;
+        const end = this.#copiedEnd;
+        for (let start = 0; start < end; start += step) {
+          ranges.push([start, Math.min(end, start + step) - 1]);
         }
         const copied = await Promise.all(
           ranges.map((range, i) => upload.uploadPartCopy(i + 1, this.path.raw, range, head.etag, context, signal)),

@@ -125,6 +125,7 @@ export class S3Client {
     const query = call.query ? encodeQuery(call.query) : "";
     const url = `${this.#origin}${path}${query ? `?${query}` : ""}`;
     const headers: Record<string, string> = { ...call.headers };
+    for (const name of this.compat.omitHeaders ?? []) delete headers[name];
     if (this.#credentials === undefined) return { method: call.method, url, headers, body: call.body };
     const credentials = await this.#credentials();
     const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, "");
