@@ -12,4 +12,15 @@ describe("the Workers bundle of @fusio/r2", () => {
     expect(inputs.some((path) => path.includes("packages/r2/src/r2-binding-fs.ts"))).toBe(true);
     expect(code.includes("undici")).toBe(false);
   });
+
+  it("@fusio/r2/s3 bundles for Workers too: the portable signer, no node: imports, no undici", async () => {
+    const { metafile, code } = await bundleForWorkers(new URL("../src/s3.ts", import.meta.url), { minify: true });
+    const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path));
+    expect(imports.filter((path) => path.startsWith("node:"))).toEqual([]);
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("undici"))).toEqual([]);
+    expect(inputs.some((path) => path.includes("packages/s3/src/sign-portable.ts"))).toBe(true);
+    expect(inputs.some((path) => path.includes("packages/s3/src/sign-node.ts"))).toBe(false);
+    expect(code.includes("undici")).toBe(false);
+  });
 });
