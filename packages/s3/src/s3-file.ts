@@ -168,14 +168,17 @@ export class S3File implements File {
   async close(options?: CallOptions): Promise<void> {
     if (this.#closed) return;
     const context = this.#context("close");
-    throwIfAborted(options?.signal, context);
+    // An aborted close still closes: it discards the pending upload instead of publishing it.
     this.#closed = true;
-    if (!this.#open.write) return;
     const signal = options?.signal;
+    if (!this.#open.write) {
+      throwIfAborted(signal, context);
+      return;
+    }
     try {
       await this.#chain;
-      this.#throwIfFailed();
       throwIfAborted(signal, context);
+      this.#throwIfFailed();
       // Appending nothing leaves the object as it is.
       if (this.#open.append && this.#head !== undefined && this.#written === 0) return;
       const scheduler = await this.#ensureScheduler(signal);
