@@ -5,5 +5,11 @@ export default defineProject({
   ssr: { resolve: { conditions: ["source"] } },
   resolve: { conditions: ["source"] },
   // Megabytes go through Miniflare's proxy on a shared 2-core machine: allow for slow runs.
-  test: { name: "r2", testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    name: "r2",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // The r2Fs preset's integration run: @fusio/s3's Ceph RGW (or S3_ENDPOINT) stands in for R2.
+    globalSetup: ["./test/setup/rgw.ts"],
+  },
 });

@@ -61,6 +61,25 @@ export function r2Endpoint(accountId: string, jurisdiction?: R2Jurisdiction): st
 }
 
 /**
+ * The `S3Fs` options {@link r2Fs} uses: the account's endpoint (per jurisdiction), region
+ * `auto`, path-style addressing, equal-size parts and the header filter. For setups that need
+ * to adjust them (e.g. tests against another S3 server standing in for R2).
+ */
+export function r2S3Options(options: R2FsOptions): S3FsOptions {
+  const { accountId, bucket, accessKeyId, secretAccessKey, jurisdiction, endpoint, ...rest } = options;
+  const url = r2Endpoint(accountId, jurisdiction);
+  return {
+    ...rest,
+    bucket,
+    region: "auto",
+    endpoint: endpoint ?? url,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    compat: { equalParts: true, omitHeaders: R2_UNSUPPORTED_HEADERS },
+  };
+}
+
+/**
  * An `S3Fs` configured for Cloudflare R2: the account's endpoint (per jurisdiction), region
  * `auto`, path-style addressing, every non-final multipart part of the same size (R2 rejects
  * unequal parts, also when an append copies the old object in server-side), and no headers R2
@@ -72,15 +91,5 @@ export function r2Endpoint(accountId: string, jurisdiction?: R2Jurisdiction): st
  * ```
  */
 export function r2Fs(options: R2FsOptions): S3Fs {
-  const { accountId, bucket, accessKeyId, secretAccessKey, jurisdiction, endpoint, ...rest } = options;
-  const url = r2Endpoint(accountId, jurisdiction);
-  return new S3Fs({
-    ...rest,
-    bucket,
-    region: "auto",
-    endpoint: endpoint ?? url,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    compat: { equalParts: true, omitHeaders: R2_UNSUPPORTED_HEADERS },
-  });
+  return new S3Fs(r2S3Options(options));
 }
