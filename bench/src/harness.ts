@@ -26,6 +26,8 @@ export interface BenchGroup {
   rounds?: number;
   /** `"ops/s"` (default) or `"MB/s"`. */
   unit?: "ops/s" | "MB/s";
+  /** Runs after the group (stop a server the cases used). */
+  teardown?(): Promise<void>;
 }
 
 export interface CaseResult {

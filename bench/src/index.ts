@@ -3,13 +3,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
+import { r2BindingGroups } from "./r2-binding.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, r2BindingGroups];
 
 const results: GroupResult[] = [];
 for (const load of GROUPS) {
   for (const group of await load()) {
     const result = await runGroup(group);
+    await group.teardown?.();
     console.log(`${table(result)}\n`);
     results.push(result);
   }

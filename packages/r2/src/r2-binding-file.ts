@@ -12,7 +12,7 @@ import {
   throwIfAborted,
 } from "@fusio/core";
 import type { R2BucketLike, R2ObjectBodyLike, R2ObjectLike } from "./binding.ts";
-import { hasBody, pipeObject, readInto } from "./internal/body.ts";
+import { hasBody, pipeObject, readBody } from "./internal/body.ts";
 import { fromR2Error } from "./internal/errors.ts";
 import { MultipartWriter } from "./internal/multipart-writer.ts";
 
@@ -110,8 +110,9 @@ export class R2BindingFile implements File {
       await object.body.cancel().catch(() => {});
       throw eof(buf.length, pos, object.size, context);
     }
-    const read = await readInto(object.body, buf, 0, signal, context);
-    if (read !== buf.length) throw eof(buf.length, pos, pos + read, context);
+    const data = await readBody(object, signal, context);
+    if (data.length !== buf.length) throw eof(buf.length, pos, pos + data.length, context);
+    buf.set(data);
     return buf;
   }
 
@@ -125,10 +126,11 @@ export class R2BindingFile implements File {
       if (pos > size) throw new FusioError("UnexpectedEof", `position ${pos} is past the end (${size})`, context);
       return new Uint8Array(0);
     }
-    const out = new Uint8Array(object.size - pos);
-    const read = await readInto(object.body, out, 0, options?.signal, context);
-    if (read !== out.length) throw new FusioError("Io", "the object returned fewer bytes than it holds", context);
-    return out;
+    const data = await readBody(object, options?.signal, context);
+    if (data.length !== object.size - pos) {
+      throw new FusioError("Io", "the object returned another number of bytes than it holds", context);
+    }
+    return data;
   }
 
   async size(options?: CallOptions): Promise<number> {

@@ -18,7 +18,7 @@ import {
   toPath,
 } from "@fusio/core";
 import type { R2BucketLike, R2ObjectLike } from "./binding.ts";
-import { hasBody, pipeObject, readInto } from "./internal/body.ts";
+import { hasBody, pipeObject, readBody } from "./internal/body.ts";
 import { fromR2Error } from "./internal/errors.ts";
 import { listEntries } from "./internal/list.ts";
 import { MultipartWriter, withDefined } from "./internal/multipart-writer.ts";
@@ -202,9 +202,10 @@ export class R2BindingFs implements CasFs {
     }
     if (object === null) return undefined;
     if (!hasBody(object)) throw new FusioError("Io", "R2 returned no body", context);
-    const data = new Uint8Array(object.size);
-    const read = await readInto(object.body, data, 0, options?.signal, context);
-    if (read !== data.length) throw new FusioError("Io", "the object returned fewer bytes than it holds", context);
+    const data = await readBody(object, options?.signal, context);
+    if (data.length !== object.size) {
+      throw new FusioError("Io", "the object returned another number of bytes than it holds", context);
+    }
     return { data, tag: object.etag };
   }
 

@@ -1,5 +1,5 @@
 import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
-import type { R2BodyStreamLike, R2BucketLike, R2ObjectBodyLike, R2ObjectLike } from "../binding.ts";
+import type { R2BucketLike, R2ObjectBodyLike, R2ObjectLike } from "../binding.ts";
 import { fromR2Error } from "./errors.ts";
 import type { MultipartWriter } from "./multipart-writer.ts";
 
@@ -10,38 +10,23 @@ export function hasBody(object: R2ObjectLike): object is R2ObjectBodyLike {
 }
 
 /**
- * Copies the whole stream into `target` from `offset` on, chunk by chunk (no intermediate
- * buffer), and resolves to the number of bytes copied.
- * @throws FusioError `Io` when the stream holds more than fits; `Aborted` between chunks.
+ * The whole body of a get, in one piece: `arrayBuffer()` is the binding's cheapest way out
+ * (one buffer, no per-chunk calls), and callers either keep it or copy it once into theirs.
+ * @throws FusioError `Aborted` when `signal` fired meanwhile.
  */
-export async function readInto(
-  body: R2BodyStreamLike,
-  target: Uint8Array,
-  offset: number,
+export async function readBody(
+  object: R2ObjectBodyLike,
   signal: AbortSignalLike | undefined,
   context: ErrorContext,
-): Promise<number> {
-  const reader = body.getReader();
-  let at = offset;
+): Promise<Uint8Array> {
+  let data: Uint8Array;
   try {
-    for (;;) {
-      if (signal?.aborted) throw abortError(signal, context);
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (value === undefined || value.length === 0) continue;
-      if (at + value.length > target.length) {
-        throw new FusioError("Io", "the object returned more bytes than it said it holds", context);
-      }
-      target.set(value, at);
-      at += value.length;
-    }
+    data = new Uint8Array(await object.arrayBuffer());
   } catch (error) {
-    await reader.cancel(error).catch(() => {});
     throw fromR2Error(error, context);
-  } finally {
-    reader.releaseLock();
   }
-  return at - offset;
+  if (signal?.aborted) throw abortError(signal, context);
+  return data;
 }
 
 /**
