@@ -35,9 +35,10 @@ export async function* listEntries(
       throw fromR2Error(error, context);
     }
     for (const object of page.objects) {
-      if (Path.compare(object.key, last) > 0) last = object.key;
-      const entry = fileEntry(object);
-      if (entry && object.key !== prefix) pending.push(entry);
+      const key = object.key;
+      if (Path.compare(key, last) > 0) last = key;
+      const entry = key === prefix ? undefined : fileEntry(key, object);
+      if (entry) pending.push(entry);
     }
     for (const common of page.delimitedPrefixes) {
       if (Path.compare(common, last) > 0) last = common;
@@ -79,8 +80,8 @@ function parse(key: string): Path | undefined {
   }
 }
 
-function fileEntry(object: R2ObjectLike): FileMeta | undefined {
-  const path = parse(object.key);
-  if (path === undefined || object.key.endsWith("/")) return undefined;
+function fileEntry(key: string, object: R2ObjectLike): FileMeta | undefined {
+  const path = parse(key);
+  if (path === undefined || key.endsWith("/")) return undefined;
   return { path, size: object.size, lastModified: new Date(object.uploaded), etag: object.etag };
 }
