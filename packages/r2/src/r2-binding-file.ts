@@ -150,6 +150,7 @@ export class R2BindingFile implements File {
     const run = this.#queue.then(async () => {
       if (writer.failure) throw writer.failure;
       if (signal?.aborted) throw abortError(signal, this.#context("writeAll"));
+      if (data.length === 0) return; // nothing to append: no reason to start re-uploading
       await this.#prime(signal);
       await writer.write(data, signal);
       this.#appended += data.length;

@@ -173,6 +173,19 @@ describe("append", () => {
     expect(head?.customMetadata).toEqual({ owner: "fusio" });
   });
 
+  it("appending nothing to a large object downloads and uploads nothing", async () => {
+    const { fs, log, at } = setup();
+    const path = at("untouched.bin");
+    const stored = await real.put(path.raw, bytes(PART_SIZE + 1, 4));
+    const file = await fs.open(path, { write: true });
+    await file.writeAll(new Uint8Array(0));
+    await file.flush();
+    await file.close();
+    expect(log.multipartStarted).toEqual([]);
+    expect(log.puts).toEqual([]);
+    expect((await real.head(path.raw))?.etag).toBe(stored?.etag);
+  });
+
   it("a small append is one put guarded by the etag it read", async () => {
     const { fs, log, at } = setup();
     const path = at("guarded.txt");
