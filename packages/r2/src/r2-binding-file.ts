@@ -27,6 +27,7 @@ export interface R2BindingFileInit {
   existing: R2ObjectLike | undefined;
   partSize: number;
   concurrency: number;
+  onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
 }
 
 /**
@@ -74,6 +75,7 @@ export class R2BindingFile implements File {
         httpMetadata: base?.httpMetadata,
         customMetadata: base?.customMetadata,
         context: { op: "close", path: this.#key, backend: BACKEND },
+        onProgress: init.onProgress && ((loaded) => init.onProgress?.({ loaded, path: this.#key })),
       });
     }
   }

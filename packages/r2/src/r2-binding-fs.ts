@@ -44,6 +44,11 @@ export interface R2BindingFsOptions {
   partSize?: number | undefined;
   /** Parts uploaded at once by one writer; memory stays below `partSize * (concurrency + 1)`. Default 2. */
   concurrency?: number | undefined;
+  /**
+   * Progress of long writes (file writers and copies): bytes stored so far, after every part
+   * and once more when the object is published.
+   */
+  onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
 }
 
 const ids = new WeakMap<object, string>();
@@ -69,6 +74,7 @@ export class R2BindingFs implements CasFs {
   readonly bucket: R2BucketLike;
   readonly #partSize: number;
   readonly #concurrency: number;
+  readonly #onProgress: R2BindingFsOptions["onProgress"];
 
   constructor(bucket: R2BucketLike, options: R2BindingFsOptions = {}) {
     const context = { op: "new R2BindingFs", backend: this.kind };
@@ -86,6 +92,7 @@ export class R2BindingFs implements CasFs {
     this.bucket = bucket;
     this.#partSize = partSize;
     this.#concurrency = concurrency;
+    this.#onProgress = options.onProgress;
     let id = options.id ?? ids.get(bucket);
     if (id === undefined) {
       id = `r2-binding:${++instances}`;
@@ -113,6 +120,7 @@ export class R2BindingFs implements CasFs {
       existing,
       partSize: this.#partSize,
       concurrency: this.#concurrency,
+      onProgress: this.#onProgress,
     });
   }
 
@@ -166,6 +174,7 @@ export class R2BindingFs implements CasFs {
       httpMetadata: object.httpMetadata,
       customMetadata: object.customMetadata,
       context,
+      onProgress: this.#progress(target),
     });
     try {
       await pipeObject(this.bucket, object, writer, this.#partSize, signal, context);
@@ -242,6 +251,11 @@ export class R2BindingFs implements CasFs {
     }
     if (stored === null) throw precondition;
     return stored.etag;
+  }
+
+  #progress(path: Path): ((loaded: number) => void) | undefined {
+    const report = this.#onProgress;
+    return report && ((loaded) => report({ loaded, path: path.raw }));
   }
 
   #context(op: string, path: Path): ErrorContext {

@@ -79,6 +79,20 @@ describe("multipart writer", () => {
     expect(difference(await readAll(fs, at("big.bin")), data)).toBe("same");
   });
 
+  it("onProgress reports the bytes stored after each part and once the object is published", async () => {
+    const seen: { loaded: number; path: string }[] = [];
+    const fs = new R2BindingFs(real, { partSize: PART_SIZE, concurrency: 1, onProgress: (p) => seen.push(p) });
+    const path = Path.parse(`behaviour-${++run}/progress.bin`);
+    const file = await fs.open(path, { create: true, truncate: true });
+    await file.writeAll(bytes(2 * PART_SIZE + 3, 2));
+    await file.close();
+    expect(seen).toEqual([
+      { loaded: PART_SIZE, path: path.raw },
+      { loaded: 2 * PART_SIZE, path: path.raw },
+      { loaded: 2 * PART_SIZE + 3, path: path.raw },
+    ]);
+  });
+
   it("with concurrency 1, parts upload one after the other", async () => {
     const { fs, log, at } = setup({}, 1);
     const file = await fs.open(at("serial.bin"), { create: true, truncate: true });

@@ -22,6 +22,8 @@ export interface MultipartWriterOptions {
   httpMetadata?: R2HttpMetadataLike | undefined;
   customMetadata?: Record<string, string> | undefined;
   context: ErrorContext;
+  /** Bytes stored so far (parts uploaded, then the whole object once published). */
+  onProgress?: ((loaded: number) => void) | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export class MultipartWriter {
   #done = false;
   /** Bytes accepted so far. */
   written = 0;
+  #uploaded = 0;
 
   constructor(options: MultipartWriterOptions) {
     this.#options = options;
@@ -93,6 +96,7 @@ export class MultipartWriter {
       if (stored === null) {
         throw new FusioError("PreconditionFailed", "the object changed while this file was open", context);
       }
+      this.#options.onProgress?.(body.length);
       return stored;
     }
     if (this.#filled > 0) await this.#submit(signal);
@@ -102,6 +106,7 @@ export class MultipartWriter {
     try {
       const stored = await upload.complete(this.#parts);
       this.#done = true;
+      if (this.#uploaded !== this.written) this.#options.onProgress?.(this.written);
       return stored;
     } catch (error) {
       throw this.#fail(fromR2Error(error, context));
@@ -143,6 +148,8 @@ export class MultipartWriter {
     const task: Promise<void> = upload.uploadPart(partNumber, body).then(
       (uploaded) => {
         this.#parts[partNumber - 1] = { partNumber: uploaded.partNumber, etag: uploaded.etag };
+        this.#uploaded += body.length;
+        this.#options.onProgress?.(this.#uploaded);
       },
       (error: unknown) => {
         this.#fail(fromR2Error(error, { ...context, op: `${context.op} (part ${partNumber})` }));
