@@ -300,6 +300,22 @@ describe("CAS, copy and options", () => {
     expect(head?.customMetadata).toEqual({ a: "1" });
   });
 
+  it("a large copy aborted midway aborts its upload and leaves the destination as it was", async () => {
+    const slot = gate();
+    const { fs, log, at } = setup({ beforePart: () => slot.wait }, 1);
+    await real.put(at("source.bin").raw, bytes(3 * PART_SIZE, 13));
+    await real.put(at("target.bin").raw, encode("old"));
+    const controller = new AbortController();
+    const copying = fs.copy(at("source.bin"), at("target.bin"), { signal: controller.signal });
+    while (log.parts.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    slot.open();
+    await rejectsWith(copying, "Aborted");
+    expect(log.aborted).toEqual([at("target.bin").raw]);
+    expect(log.completed).toEqual([]);
+    expect(new TextDecoder().decode(await readAll(fs, at("target.bin")))).toBe("old");
+  });
+
   it("rejects a part size R2 cannot take, a bad concurrency and a value that is not a binding", () => {
     const invalid = (make: () => unknown): void => {
       let error: unknown;
