@@ -9,6 +9,7 @@ import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
 import { parquetGroups } from "./parquet.ts";
 import { type MemoryGroup, type MemoryGroupResult, memoryTable, runMemoryGroup } from "./peak-memory.ts";
+import { r2BindingGroups } from "./r2-binding.ts";
 import { type SizeSection, toolVersions, writeReport } from "./report.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
 import { discoverJobs } from "./size/catalog.ts";
@@ -23,6 +24,7 @@ const GROUPS: Array<() => Promise<BenchGroup[]>> = [
   parquetGroups,
   unstorageGroups,
   azureGroups,
+  r2BindingGroups,
 ];
 const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },

@@ -1,0 +1,155 @@
+import {
+  type AbortSignalLike,
+  type ErrorContext,
+  FusioError,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from "@fusio/core";
+import { bodyText, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
+import { defaultSigner } from "#default-signer";
+import { cachedCredentials } from "../credentials.ts";
+import { encodeKey, encodeQuery } from "../encode.ts";
+import type { S3Compat, S3FsOptions } from "../options.ts";
+import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
+import { s3Error } from "./errors.ts";
+
+/** One S3 API call. */
+export interface S3Call {
+  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** The object key (raw, unencoded); omitted for bucket-level calls (list). */
+  readonly key?: string | undefined;
+  readonly query?: Readonly<Record<string, string | undefined>> | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: Uint8Array | undefined;
+  /** Whether repeating the call cannot change the outcome (see `withRetry`). */
+  readonly idempotent: boolean;
+  readonly context: ErrorContext;
+  readonly signal?: AbortSignalLike | undefined;
+  /** Statuses handled by the caller instead of raising; 2xx always are. */
+  readonly accept?: readonly number[] | undefined;
+}
+
+/** The resolved, immutable configuration plus the request pipeline every S3 call goes through. */
+export class S3Client {
+  readonly bucket: string;
+  readonly region: string;
+  /** The endpoint URL without a trailing slash (for ids and messages; never holds secrets). */
+  readonly endpoint: string;
+  readonly pathStyle: boolean;
+  readonly compat: Readonly<S3Compat>;
+  readonly #http: HttpClient;
+  readonly #signer: Signer;
+  readonly #credentials: (() => Promise<S3Credentials>) | undefined;
+  readonly #signPayload: boolean;
+  readonly #retry: RetryOptions | false | undefined;
+  readonly #timeout: number;
+  readonly #origin: string;
+  readonly #host: string;
+  readonly #basePath: string;
+
+  constructor(options: S3FsOptions) {
+    const context = { op: "new S3Fs", backend: "s3" };
+    if (typeof options?.bucket !== "string" || options.bucket === "" || options.bucket.includes("/")) {
+      throw new FusioError("InvalidArgument", "`bucket` must be a non-empty bucket name", context);
+    }
+    this.bucket = options.bucket;
+    this.region = options.region ?? "us-east-1";
+    let url: URL;
+    try {
+      url = new URL(options.endpoint ?? `https://s3.${this.region}.amazonaws.com`);
+    } catch (error) {
+      throw new FusioError("InvalidArgument", "`endpoint` is not a URL", { ...context, cause: error });
+    }
+    if (url.username || url.password || url.search) {
+      throw new FusioError("InvalidArgument", "`endpoint` must not carry credentials or a query", context);
+    }
+    this.pathStyle = options.forcePathStyle ?? (options.endpoint !== undefined || this.bucket.includes("."));
+    this.#basePath = url.pathname.replace(/\/+$/, "");
+    this.#origin = `${url.protocol}//${this.pathStyle ? url.host : `${this.bucket}.${url.host}`}`;
+    this.#host = this.pathStyle ? url.host : `${this.bucket}.${url.host}`;
+    this.endpoint = `${url.protocol}//${url.host}${this.#basePath}`;
+    if (!options.anonymous && options.credentials === undefined) {
+      throw new FusioError(
+        "InvalidArgument",
+        "`credentials` are required (or set `anonymous: true`); on Node, `defaultCredentials()` from @fusio/s3/node-credentials reads the AWS chain",
+        context,
+      );
+    }
+    this.#credentials = options.anonymous ? undefined : cachedCredentials(options.credentials as S3Credentials);
+    this.#http = options.http ?? new FetchHttpClient();
+    this.#signer = options.signer ?? defaultSigner;
+    this.#signPayload = options.signPayload === true;
+    this.#retry = options.retry;
+    this.#timeout = options.timeout ?? 30_000;
+    this.compat = { ...options.compat };
+  }
+
+  /** The encoded path of `key` (or of the bucket when undefined). */
+  path(key: string | undefined): string {
+    const bucket = this.pathStyle ? `/${encodeKey(this.bucket)}` : "";
+    return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
+  }
+
+  /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
+  copySource(key: string): string {
+    return `/${encodeKey(this.bucket)}/${encodeKey(key)}`;
+  }
+
+  /**
+   * Sends `call` (signed afresh on every try) and hands a successful response to `handle`,
+   * inside the retry loop: a retryable failure while reading the body (reset, truncation,
+   * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
+   */
+  async send<T>(call: S3Call, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
+    return withRetry(
+      async () => {
+        const request = await this.#sign(call);
+        const response = await sendRequest(this.#http, request, {
+          timeout: this.#timeout,
+          signal: call.signal,
+          context: call.context,
+        });
+        if ((response.status >= 200 && response.status < 300) || call.accept?.includes(response.status)) {
+          return handle(response);
+        }
+        const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
+        throw s3Error(response.status, response.headers, text, call.context);
+      },
+      { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
+    );
+  }
+
+  async #sign(call: S3Call): Promise<HttpRequest> {
+    const path = this.path(call.key);
+    const query = call.query ? encodeQuery(call.query) : "";
+    const url = `${this.#origin}${path}${query ? `?${query}` : ""}`;
+    const headers: Record<string, string> = { ...call.headers };
+    for (const name of this.compat.omitHeaders ?? []) delete headers[name];
+    if (this.#credentials === undefined) return { method: call.method, url, headers, body: call.body };
+    const credentials = await this.#credentials();
+    const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, "");
+    headers["x-amz-date"] = datetime;
+    headers["x-amz-content-sha256"] =
+      call.body === undefined || call.body.length === 0
+        ? this.#signPayload
+          ? EMPTY_SHA256
+          : "UNSIGNED-PAYLOAD"
+        : this.#signPayload
+          ? await this.#signer.sha256Hex(call.body)
+          : "UNSIGNED-PAYLOAD";
+    if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
+    headers.authorization = await this.#signer.authorization({
+      method: call.method,
+      host: this.#host,
+      path,
+      query,
+      headers,
+      datetime,
+      region: this.region,
+      service: "s3",
+      credentials,
+    });
+    return { method: call.method, url, headers, body: call.body };
+  }
+}

@@ -1,0 +1,75 @@
+import type { AbortSignalLike, ErrorContext } from "@fusio/core";
+import { discardBody } from "@fusio/http";
+import type { S3Client } from "./client.ts";
+
+/** What a HEAD tells about an object. */
+export interface ObjectHead {
+  readonly size: number;
+  /** The ETag as sent (with quotes). */
+  readonly etag: string;
+  readonly lastModified: Date | undefined;
+  /** Headers a rewrite (append, multipart copy) must carry over to keep the object as it was. */
+  readonly preserved: Readonly<Record<string, string>>;
+  /** The object is encrypted with a customer key (SSE-C): it cannot be spliced without that key. */
+  readonly customerKey: boolean;
+}
+
+const PRESERVED = [
+  "content-type",
+  "cache-control",
+  "content-disposition",
+  "content-encoding",
+  "content-language",
+  "expires",
+  "x-amz-storage-class",
+  "x-amz-server-side-encryption",
+  "x-amz-server-side-encryption-aws-kms-key-id",
+  "x-amz-server-side-encryption-context",
+  "x-amz-server-side-encryption-bucket-key-enabled",
+  "x-amz-website-redirect-location",
+];
+
+/**
+ * The `x-amz-meta-*` headers of a response. `HttpResponse.headers` only promises `get`, so the
+ * names are read through `forEach` where the client offers it (fetch's `Headers`, and a
+ * `Headers`-like object from other clients); without it user metadata cannot be enumerated.
+ */
+function userMetadata(headers: { get(name: string): string | null }): Record<string, string> {
+  const out: Record<string, string> = {};
+  const iterable = headers as { forEach?: (callback: (value: string, name: string) => void) => void };
+  iterable.forEach?.((value, name) => {
+    const lower = name.toLowerCase();
+    if (lower.startsWith("x-amz-meta-")) out[lower] = value;
+  });
+  return out;
+}
+
+/**
+ * HEAD of `key`, or undefined when it does not exist.
+ * [HeadObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
+ */
+export async function headObject(
+  client: S3Client,
+  key: string,
+  context: ErrorContext,
+  signal: AbortSignalLike | undefined,
+): Promise<ObjectHead | undefined> {
+  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, async (response) => {
+    await discardBody(response.body);
+    if (response.status === 404) return undefined;
+    const headers = response.headers;
+    const preserved: Record<string, string> = userMetadata(headers);
+    for (const name of PRESERVED) {
+      const value = headers.get(name);
+      if (value !== null && value !== "") preserved[name] = value;
+    }
+    const lastModified = headers.get("last-modified");
+    return {
+      size: Number(headers.get("content-length") ?? 0),
+      etag: headers.get("etag") ?? "",
+      lastModified: lastModified ? new Date(lastModified) : undefined,
+      preserved,
+      customerKey: headers.get("x-amz-server-side-encryption-customer-algorithm") !== null,
+    };
+  });
+}

@@ -1,0 +1,43 @@
+import type { AbortSignalLike, ErrorContext } from "@fusio/core";
+import { discardBody } from "@fusio/http";
+import type { S3Client } from "./client.ts";
+
+/** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
+export function ifMatchValue(client: S3Client, etag: string): string {
+  if (!client.compat.unquotedIfMatch) return etag;
+  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
+/**
+ * [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html) of a whole
+ * object; resolves to its ETag. Idempotent unless conditional: a conditional PUT is repeated only
+ * when the server answered (a repeat after an unseen success would fail its own condition).
+ */
+export function putObject(
+  client: S3Client,
+  key: string,
+  body: Uint8Array,
+  options: {
+    headers?: Readonly<Record<string, string>>;
+    context: ErrorContext;
+    signal: AbortSignalLike | undefined;
+  },
+): Promise<string> {
+  const headers = options.headers ?? {};
+  const conditional = "if-match" in headers || "if-none-match" in headers;
+  return client.send(
+    {
+      method: "PUT",
+      key,
+      headers,
+      body,
+      idempotent: !conditional,
+      context: options.context,
+      signal: options.signal,
+    },
+    async (response) => {
+      await discardBody(response.body);
+      return response.headers.get("etag") ?? "";
+    },
+  );
+}
