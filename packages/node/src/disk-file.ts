@@ -372,16 +372,29 @@ export class DiskFile implements File {
     if (this.#writeError) throw this.#writeError;
   }
 
+  /**
+   * With an aborted signal the file is discarded: closed all the same (after the calls in
+   * flight, without the sync of `syncOnClose`), and the call rejects `Aborted`. Bytes already
+   * appended stay, as local disk makes them visible before close; a later `close` resolves.
+   */
   close(options?: CallOptions): Promise<void> {
     if (this.#closing) return this.#closing;
-    if (options?.signal?.aborted) return Promise.reject(abortError(options.signal, this.#context("close")));
+    const signal = options?.signal;
+    const discard = signal?.aborted === true;
     this.#closed = true;
     this.#plainRead = false;
-    this.#closing = this.#close();
-    return this.#closing;
+    if (!discard) {
+      this.#closing = this.#close(false);
+      return this.#closing;
+    }
+    // Later closes resolve once the descriptor is released; this one reports the abort.
+    const closing = this.#close(true).catch(() => undefined);
+    this.#closing = closing;
+    const aborted = abortError(signal, this.#context("close"));
+    return closing.then(() => Promise.reject(aborted));
   }
 
-  async #close(): Promise<void> {
+  async #close(discard: boolean): Promise<void> {
     await this.#drain();
     if (this.#busy > 0)
       await new Promise<void>((resolve) => {
@@ -390,7 +403,7 @@ export class DiskFile implements File {
     let failure: unknown;
     try {
       await this.#writer?.close();
-      if (this.#syncOnClose) await this.#sync(this.#syncOnClose);
+      if (this.#syncOnClose && !discard) await this.#sync(this.#syncOnClose);
     } catch (error) {
       failure = error;
     }
