@@ -169,8 +169,7 @@ export class DiskFile implements File {
       if (pos > size) throw eof(0, pos, this.#context("readExactAt"));
       return buf;
     }
-    await this.#drain();
-    await this.#writer?.flush();
+    await this.#flushWriter("readExactAt");
     this.#busy++;
     try {
       let done = 0;
@@ -194,10 +193,7 @@ export class DiskFile implements File {
     }
     const refused = this.#refuse("readToEndAt", "read", options);
     if (refused) throw refused;
-    if (this.#writer) {
-      await this.#drain();
-      await this.#writer.flush();
-    }
+    if (this.#writer) await this.#flushWriter("readToEndAt");
     this.#busy++;
     try {
       const size = (await fstat(this.#fd)).size;
@@ -221,10 +217,7 @@ export class DiskFile implements File {
   async size(options?: CallOptions): Promise<number> {
     const refused = this.#refuse("size", undefined, options);
     if (refused) throw refused;
-    if (this.#writer) {
-      await this.#drain();
-      await this.#writer.flush();
-    }
+    if (this.#writer) await this.#flushWriter("size");
     return this.#size("size");
   }
 
@@ -312,14 +305,36 @@ export class DiskFile implements File {
    * it are refused rather than appended after a hole, and so is every later write.
    */
   #fail(job: WriteJob, error: unknown): void {
-    const failure = fromErrno(error, this.#context("writeAll"));
-    this.#writeError = new FusioError(failure.kind, "an earlier write on this handle failed", {
+    job.reject(this.#failed(error));
+    this.#next();
+  }
+
+  /**
+   * Records a failed append or flush (of `op`) as the handle's write error, refuses the writes
+   * queued behind it, and returns the failure as a FusioError.
+   */
+  #failed(error: unknown, op = "writeAll"): FusioError {
+    const failure = fromErrno(error, this.#context(op));
+    this.#writeError ??= new FusioError(failure.kind, "an earlier write on this handle failed", {
       ...this.#context("writeAll"),
       cause: failure,
     });
-    job.reject(failure);
     for (const queued of this.#queue.splice(0)) queued.reject(this.#writeError);
-    this.#next();
+    return failure;
+  }
+
+  /**
+   * Drains the queue and has the runtime writer hand its buffer to the OS, before a read,
+   * `size`, `flush` or `sync`. A failed flush lost bytes that writes had resolved for, so it
+   * counts as a failed write: later writes are refused rather than appended after a hole.
+   */
+  async #flushWriter(op: string): Promise<void> {
+    await this.#drain();
+    try {
+      await this.#writer?.flush();
+    } catch (error) {
+      throw this.#failed(error, op);
+    }
   }
 
   /** Resolves once every write issued so far has been applied. */
@@ -331,12 +346,7 @@ export class DiskFile implements File {
   async flush(options?: CallOptions): Promise<void> {
     const refused = this.#refuse("flush", undefined, options);
     if (refused) throw refused;
-    await this.#drain();
-    try {
-      await this.#writer?.flush();
-    } catch (error) {
-      throw fromErrno(error, this.#context("flush"));
-    }
+    await this.#flushWriter("flush");
     if (this.#writeError) throw this.#writeError;
   }
 
@@ -357,7 +367,7 @@ export class DiskFile implements File {
 
   async #sync(level: SyncLevel): Promise<void> {
     try {
-      await this.#writer?.flush();
+      await this.#flushWriter("sync");
       await fsyncFd(this.#fd, level);
       // A new file survives a power cut only once its name is durable in its directory
       // (and, for directories `create` made, theirs in their parents).

@@ -9,6 +9,8 @@ import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
 /** An appender that buffers in memory until flush, like Bun's FileSink. */
 class BufferingWriter implements DiskWriter {
   static flushes = 0;
+  /** Set to make every later flush fail with this errno, as a full disk would. */
+  static failFlushWith: string | undefined;
   readonly #fd: number;
   #pending: Uint8Array[] = [];
 
@@ -22,6 +24,11 @@ class BufferingWriter implements DiskWriter {
 
   async flush(): Promise<void> {
     BufferingWriter.flushes++;
+    const code = BufferingWriter.failFlushWith;
+    if (code !== undefined) {
+      this.#pending = [];
+      throw Object.assign(new Error(`${code}: flush failed`), { code, syscall: "write" });
+    }
     for (const chunk of this.#pending.splice(0)) fs.writeSync(this.#fd, chunk);
   }
 
@@ -78,6 +85,32 @@ describe("DiskFs driver hooks", () => {
       expect(error.backend).toBe("buffered");
       await file.close();
     } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe("DiskFile with a runtime appender", () => {
+  it("a failed flush before a read rejects as a FusioError and counts as a failed write", async () => {
+    const dir = tempDir("appender-flush");
+    try {
+      const disk = new BufferedFs({ root: dir.path });
+      const file = await disk.open("f.bin", { create: true });
+      await file.writeAll(text("lost"));
+      BufferingWriter.failFlushWith = "ENOSPC";
+      const error = await rejectsWith(file.readExactAt(new Uint8Array(1), 0), "Io");
+      expect(error.op).toBe("readExactAt");
+      await rejectsWith(file.size(), "Io");
+      await rejectsWith(file.readToEndAt(0), "Io");
+      BufferingWriter.failFlushWith = undefined;
+      // The buffered bytes are gone: appending after them would leave a hole.
+      const refused = await rejectsWith(file.writeAll(text("more")), "Io");
+      expect(refused.message).toContain("earlier write");
+      await rejectsWith(file.flush(), "Io");
+      await file.close();
+      expect(readFileSync(join(dir.path, "f.bin"), "utf8")).toBe("");
+    } finally {
+      BufferingWriter.failFlushWith = undefined;
       dir.cleanup();
     }
   });
