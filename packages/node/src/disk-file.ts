@@ -18,8 +18,12 @@ import { closeFd, fstat, fsyncFd, syncDir } from "./internal/io.ts";
  * callback `fs.write` on the descriptor. `write` calls are made one at a time, in call order.
  */
 export interface DiskWriter {
-  /** Appends all of `data`. May buffer; the bytes must be in the file after `flush`. */
-  write(data: Uint8Array): Promise<void>;
+  /**
+   * Appends all of `data`. May buffer; the bytes must be in the file after `flush`. Returns
+   * `undefined` when it is done with `data` already (copied or written), so that the file
+   * settles the append without a promise of the writer's; else a promise of completion.
+   */
+  write(data: Uint8Array): Promise<void> | undefined;
   /** Hands buffered bytes to the OS, so that readers and `fsync` see them. */
   flush(): Promise<void>;
   /** Releases the writer (not the descriptor, which the file closes itself). */
@@ -38,6 +42,8 @@ export interface DiskFileInit {
   readonly newDirectories: readonly string[] | undefined;
   readonly writer: DiskWriter | undefined;
 }
+
+const DONE: Promise<void> = Promise.resolve();
 
 interface WriteJob {
   readonly data: Uint8Array;
@@ -237,6 +243,26 @@ export class DiskFile implements File {
       return Promise.reject(badArgument("data must be a Uint8Array", this.#context("writeAll")));
     const refused = this.#refuse("writeAll", "write", options) ?? this.#writeError;
     if (refused) return Promise.reject(refused);
+    // Nothing queued ahead and a runtime writer that takes the bytes at once (Bun's FileSink
+    // copies them): settle without a job, a promise of our own or a turn of the queue.
+    if (this.#writer !== undefined && !this.#writing && data.length > 0) {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#writer.write(data);
+      } catch (error) {
+        return Promise.reject(this.#failed(error));
+      }
+      if (pending === undefined) return DONE;
+      this.#writing = true;
+      return pending.then(
+        () => this.#next(),
+        (error: unknown) => {
+          const failure = this.#failed(error);
+          this.#next();
+          throw failure;
+        },
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = { data, signal: options?.signal, resolve, reject };
       if (this.#writing) this.#queue.push(job);
@@ -246,29 +272,44 @@ export class DiskFile implements File {
 
   #start(job: WriteJob): void {
     this.#writing = true;
+    if (!this.#begin(job)) this.#next();
+  }
+
+  /** Starts `job`: true when it is now in flight, false when it settled at once. */
+  #begin(job: WriteJob): boolean {
     const { data } = job;
     if (job.signal?.aborted) {
       // Aborted while queued: it never started, so it has no effect.
       job.reject(abortError(job.signal, this.#context("writeAll")));
-      this.#next();
-      return;
+      return false;
     }
     if (data.length === 0) {
       job.resolve();
-      this.#next();
-      return;
+      return false;
     }
     if (this.#writer) {
-      this.#writer.write(data).then(
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#writer.write(data);
+      } catch (error) {
+        job.reject(this.#failed(error));
+        return false;
+      }
+      if (pending === undefined) {
+        job.resolve();
+        return false;
+      }
+      pending.then(
         () => {
           job.resolve();
           this.#next();
         },
         (error: unknown) => this.#fail(job, error),
       );
-      return;
+      return true;
     }
     fs.write(this.#fd, data, 0, data.length, null, (error, written) => this.#wrote(job, written ?? 0, error));
+    return true;
   }
 
   /** Continues a short append (or settles it); `done` bytes of the job are written. */
@@ -286,11 +327,10 @@ export class DiskFile implements File {
     }
   }
 
+  /** Starts the next queued write (a loop, not recursion: jobs may settle at once). */
   #next(): void {
-    const job = this.#queue.shift();
-    if (job) {
-      this.#start(job);
-      return;
+    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
+      if (this.#begin(job)) return;
     }
     this.#writing = false;
     if (this.#onDrained.length > 0) {

@@ -6,20 +6,26 @@ import { DiskFs, type DiskFsOptions, type DiskWriter } from "@fusio/node/disk";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
 
-/** An appender that buffers in memory until flush, like Bun's FileSink. */
+/**
+ * An appender that buffers in memory until flush, like Bun's FileSink: it copies a chunk and
+ * is done with it at once, except that every 8th append completes later (as a FileSink that
+ * had to write out a full buffer), so both ways through the file's queue are taken.
+ */
 class BufferingWriter implements DiskWriter {
   static flushes = 0;
   /** Set to make every later flush fail with this errno, as a full disk would. */
   static failFlushWith: string | undefined;
   readonly #fd: number;
   #pending: Uint8Array[] = [];
+  #writes = 0;
 
   constructor(fd: number) {
     this.#fd = fd;
   }
 
-  async write(data: Uint8Array): Promise<void> {
+  write(data: Uint8Array): Promise<void> | undefined {
     this.#pending.push(data.slice());
+    return ++this.#writes % 8 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
   }
 
   async flush(): Promise<void> {
@@ -91,6 +97,24 @@ describe("DiskFs driver hooks", () => {
 });
 
 describe("DiskFile with a runtime appender", () => {
+  it("appends that complete at once and later ones, issued without waiting, land in call order", async () => {
+    const dir = tempDir("appender-order");
+    try {
+      const disk = new BufferedFs({ root: dir.path });
+      const file = await disk.open("ordered.log", { create: true });
+      // A first batch, then more issued while some are still in flight.
+      const lines = Array.from({ length: 20_000 }, (_, i) => `${i}\n`);
+      const first = lines.slice(0, 100).map((line) => file.writeAll(text(line)));
+      await Promise.resolve();
+      const rest = lines.slice(100).map((line) => file.writeAll(text(line)));
+      await Promise.all([...first, ...rest]);
+      await file.close();
+      expect(readFileSync(join(dir.path, "ordered.log"), "utf8")).toBe(lines.join(""));
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("a failed flush before a read rejects as a FusioError and counts as a failed write", async () => {
     const dir = tempDir("appender-flush");
     try {
