@@ -12,7 +12,6 @@ interface BunGlobal {
   file(fd: number): { writer(options?: { highWaterMark?: number }): FileSink };
 }
 
-const DONE: Promise<void> = Promise.resolve();
 const ignore = (): void => undefined;
 
 /**
@@ -33,13 +32,13 @@ export class FileSinkWriter implements DiskWriter {
     this.#sink = (globalThis as unknown as { Bun: BunGlobal }).Bun.file(fd).writer();
   }
 
-  write(data: Uint8Array): Promise<void> {
+  write(data: Uint8Array): Promise<void> | undefined {
     if (this.#failure) return Promise.reject(this.#failure.error);
     // A FileSink on a file copies the chunk (and writes synchronously once its buffer is full):
-    // hand back a settled promise rather than pay for an async function on every append.
+    // report it done at once rather than pay for a promise on every append.
     try {
       const written = this.#sink.write(data);
-      return typeof written === "number" ? DONE : written.then(ignore, this.#fail);
+      return typeof written === "number" ? undefined : written.then(ignore, this.#fail);
     } catch (error) {
       return this.#fail(error);
     }

@@ -53,6 +53,15 @@ describe("Deno permissions", () => {
     );
   });
 
+  it("with read on the root only: reads work (the existing root is not created again); writes reject PermissionDenied", async () => {
+    const results = await sandboxed("read-only", (root) => [`--allow-read=${root}`]);
+    const reads = ["readExisting", "stat", "list", "loadWithTag"];
+    expect(results).toEqual({
+      ...Object.fromEntries([...FS_OPS, "putConditional", "fetch"].map((op) => [op, "PermissionDenied"])),
+      ...Object.fromEntries(reads.map((op) => [op, "ok"])),
+    });
+  });
+
   it("with read and write on the root only: files work; CAS (needs --allow-run) and fetch reject PermissionDenied", async () => {
     const results = await sandboxed("root-only", (root) => [`--allow-read=${root}`, `--allow-write=${root}`]);
     expect(results).toEqual({

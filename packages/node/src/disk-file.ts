@@ -18,8 +18,12 @@ import { closeFd, fstat, fsyncFd, syncDir } from "./internal/io.ts";
  * callback `fs.write` on the descriptor. `write` calls are made one at a time, in call order.
  */
 export interface DiskWriter {
-  /** Appends all of `data`. May buffer; the bytes must be in the file after `flush`. */
-  write(data: Uint8Array): Promise<void>;
+  /**
+   * Appends all of `data`. May buffer; the bytes must be in the file after `flush`. Returns
+   * `undefined` when it is done with `data` already (copied or written), so that the file
+   * settles the append without a promise of the writer's; else a promise of completion.
+   */
+  write(data: Uint8Array): Promise<void> | undefined;
   /** Hands buffered bytes to the OS, so that readers and `fsync` see them. */
   flush(): Promise<void>;
   /** Releases the writer (not the descriptor, which the file closes itself). */
@@ -38,6 +42,8 @@ export interface DiskFileInit {
   readonly newDirectories: readonly string[] | undefined;
   readonly writer: DiskWriter | undefined;
 }
+
+const DONE: Promise<void> = Promise.resolve();
 
 interface WriteJob {
   readonly data: Uint8Array;
@@ -169,8 +175,7 @@ export class DiskFile implements File {
       if (pos > size) throw eof(0, pos, this.#context("readExactAt"));
       return buf;
     }
-    await this.#drain();
-    await this.#writer?.flush();
+    await this.#flushWriter("readExactAt");
     this.#busy++;
     try {
       let done = 0;
@@ -194,10 +199,7 @@ export class DiskFile implements File {
     }
     const refused = this.#refuse("readToEndAt", "read", options);
     if (refused) throw refused;
-    if (this.#writer) {
-      await this.#drain();
-      await this.#writer.flush();
-    }
+    if (this.#writer) await this.#flushWriter("readToEndAt");
     this.#busy++;
     try {
       const size = (await fstat(this.#fd)).size;
@@ -221,10 +223,7 @@ export class DiskFile implements File {
   async size(options?: CallOptions): Promise<number> {
     const refused = this.#refuse("size", undefined, options);
     if (refused) throw refused;
-    if (this.#writer) {
-      await this.#drain();
-      await this.#writer.flush();
-    }
+    if (this.#writer) await this.#flushWriter("size");
     return this.#size("size");
   }
 
@@ -244,6 +243,26 @@ export class DiskFile implements File {
       return Promise.reject(badArgument("data must be a Uint8Array", this.#context("writeAll")));
     const refused = this.#refuse("writeAll", "write", options) ?? this.#writeError;
     if (refused) return Promise.reject(refused);
+    // Nothing queued ahead and a runtime writer that takes the bytes at once (Bun's FileSink
+    // copies them): settle without a job, a promise of our own or a turn of the queue.
+    if (this.#writer !== undefined && !this.#writing && data.length > 0) {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#writer.write(data);
+      } catch (error) {
+        return Promise.reject(this.#failed(error));
+      }
+      if (pending === undefined) return DONE;
+      this.#writing = true;
+      return pending.then(
+        () => this.#next(),
+        (error: unknown) => {
+          const failure = this.#failed(error);
+          this.#next();
+          throw failure;
+        },
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = { data, signal: options?.signal, resolve, reject };
       if (this.#writing) this.#queue.push(job);
@@ -253,29 +272,44 @@ export class DiskFile implements File {
 
   #start(job: WriteJob): void {
     this.#writing = true;
+    if (!this.#begin(job)) this.#next();
+  }
+
+  /** Starts `job`: true when it is now in flight, false when it settled at once. */
+  #begin(job: WriteJob): boolean {
     const { data } = job;
     if (job.signal?.aborted) {
       // Aborted while queued: it never started, so it has no effect.
       job.reject(abortError(job.signal, this.#context("writeAll")));
-      this.#next();
-      return;
+      return false;
     }
     if (data.length === 0) {
       job.resolve();
-      this.#next();
-      return;
+      return false;
     }
     if (this.#writer) {
-      this.#writer.write(data).then(
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#writer.write(data);
+      } catch (error) {
+        job.reject(this.#failed(error));
+        return false;
+      }
+      if (pending === undefined) {
+        job.resolve();
+        return false;
+      }
+      pending.then(
         () => {
           job.resolve();
           this.#next();
         },
         (error: unknown) => this.#fail(job, error),
       );
-      return;
+      return true;
     }
     fs.write(this.#fd, data, 0, data.length, null, (error, written) => this.#wrote(job, written ?? 0, error));
+    return true;
   }
 
   /** Continues a short append (or settles it); `done` bytes of the job are written. */
@@ -293,11 +327,10 @@ export class DiskFile implements File {
     }
   }
 
+  /** Starts the next queued write (a loop, not recursion: jobs may settle at once). */
   #next(): void {
-    const job = this.#queue.shift();
-    if (job) {
-      this.#start(job);
-      return;
+    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
+      if (this.#begin(job)) return;
     }
     this.#writing = false;
     if (this.#onDrained.length > 0) {
@@ -312,14 +345,36 @@ export class DiskFile implements File {
    * it are refused rather than appended after a hole, and so is every later write.
    */
   #fail(job: WriteJob, error: unknown): void {
-    const failure = fromErrno(error, this.#context("writeAll"));
-    this.#writeError = new FusioError(failure.kind, "an earlier write on this handle failed", {
+    job.reject(this.#failed(error));
+    this.#next();
+  }
+
+  /**
+   * Records a failed append or flush (of `op`) as the handle's write error, refuses the writes
+   * queued behind it, and returns the failure as a FusioError.
+   */
+  #failed(error: unknown, op = "writeAll"): FusioError {
+    const failure = fromErrno(error, this.#context(op));
+    this.#writeError ??= new FusioError(failure.kind, "an earlier write on this handle failed", {
       ...this.#context("writeAll"),
       cause: failure,
     });
-    job.reject(failure);
     for (const queued of this.#queue.splice(0)) queued.reject(this.#writeError);
-    this.#next();
+    return failure;
+  }
+
+  /**
+   * Drains the queue and has the runtime writer hand its buffer to the OS, before a read,
+   * `size`, `flush` or `sync`. A failed flush lost bytes that writes had resolved for, so it
+   * counts as a failed write: later writes are refused rather than appended after a hole.
+   */
+  async #flushWriter(op: string): Promise<void> {
+    await this.#drain();
+    try {
+      await this.#writer?.flush();
+    } catch (error) {
+      throw this.#failed(error, op);
+    }
   }
 
   /** Resolves once every write issued so far has been applied. */
@@ -331,12 +386,7 @@ export class DiskFile implements File {
   async flush(options?: CallOptions): Promise<void> {
     const refused = this.#refuse("flush", undefined, options);
     if (refused) throw refused;
-    await this.#drain();
-    try {
-      await this.#writer?.flush();
-    } catch (error) {
-      throw fromErrno(error, this.#context("flush"));
-    }
+    await this.#flushWriter("flush");
     if (this.#writeError) throw this.#writeError;
   }
 
@@ -357,7 +407,7 @@ export class DiskFile implements File {
 
   async #sync(level: SyncLevel): Promise<void> {
     try {
-      await this.#writer?.flush();
+      await this.#flushWriter("sync");
       await fsyncFd(this.#fd, level);
       // A new file survives a power cut only once its name is durable in its directory
       // (and, for directories `create` made, theirs in their parents).
@@ -372,16 +422,29 @@ export class DiskFile implements File {
     if (this.#writeError) throw this.#writeError;
   }
 
+  /**
+   * With an aborted signal the file is discarded: closed all the same (after the calls in
+   * flight, without the sync of `syncOnClose`), and the call rejects `Aborted`. Bytes already
+   * appended stay, as local disk makes them visible before close; a later `close` resolves.
+   */
   close(options?: CallOptions): Promise<void> {
     if (this.#closing) return this.#closing;
-    if (options?.signal?.aborted) return Promise.reject(abortError(options.signal, this.#context("close")));
+    const signal = options?.signal;
+    const discard = signal?.aborted === true;
     this.#closed = true;
     this.#plainRead = false;
-    this.#closing = this.#close();
-    return this.#closing;
+    if (!discard) {
+      this.#closing = this.#close(false);
+      return this.#closing;
+    }
+    // Later closes resolve once the descriptor is released; this one reports the abort.
+    const closing = this.#close(true).catch(() => undefined);
+    this.#closing = closing;
+    const aborted = abortError(signal, this.#context("close"));
+    return closing.then(() => Promise.reject(aborted));
   }
 
-  async #close(): Promise<void> {
+  async #close(discard: boolean): Promise<void> {
     await this.#drain();
     if (this.#busy > 0)
       await new Promise<void>((resolve) => {
@@ -390,7 +453,7 @@ export class DiskFile implements File {
     let failure: unknown;
     try {
       await this.#writer?.close();
-      if (this.#syncOnClose) await this.#sync(this.#syncOnClose);
+      if (this.#syncOnClose && !discard) await this.#sync(this.#syncOnClose);
     } catch (error) {
       failure = error;
     }

@@ -95,6 +95,25 @@ describe("NodeFile on local disk", () => {
     expect(readFileSync(join(dir.path, "busy.bin"), "utf8")).toBe("0123456789abc");
   });
 
+  it("close with an aborted signal lets calls in flight finish, skips syncOnClose, releases the descriptor", async () => {
+    const file = await nodeFs.open("discard.bin", { create: true, syncOnClose: "all" });
+    const fsync = vi.spyOn(fs, "fsync");
+    const fdatasync = vi.spyOn(fs, "fdatasync");
+    const close = vi.spyOn(fs, "close");
+    const write = file.writeAll(text("kept"));
+    const closing = file.close({ signal: AbortSignal.abort() });
+    await rejectsWith(file.writeAll(text("x")), "Closed");
+    await write;
+    await rejectsWith(closing, "Aborted");
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(fsync).not.toHaveBeenCalled();
+    expect(fdatasync).not.toHaveBeenCalled();
+    await file.close();
+    await rejectsWith(file.size(), "Closed");
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(readFileSync(join(dir.path, "discard.bin"), "utf8")).toBe("kept");
+  });
+
   it("opening a directory rejects IsADirectory; removing one too; a path through a file is NotADirectory", async () => {
     await nodeFs.createDirAll("d/e");
     await rejectsWith(nodeFs.open("d"), "IsADirectory");

@@ -1,8 +1,9 @@
 // How the CAS lock judges a lock file it finds: whose, how old, and what waiting does.
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import { NodeFs } from "@fusio/node";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lockPathOf } from "../src/internal/lock.ts";
 import { rejectsWith, tempDir, text } from "./helpers.ts";
 
@@ -18,7 +19,10 @@ describe("CAS lock files", () => {
     tag = await fs.putConditional("key", text("v1"), { ifNotExists: true });
     lock = lockPathOf(join(dir.path, "key"));
   });
-  afterEach(() => dir.cleanup());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    dir.cleanup();
+  });
 
   const age = (path: string, seconds: number): void => {
     const then = Date.now() / 1000 - seconds;
@@ -45,6 +49,24 @@ describe("CAS lock files", () => {
   it("an unreadable lock (content lost in a power cut) is stale after a short grace", async () => {
     writeFileSync(lock, "");
     age(lock, 10);
+    await fs.putConditional("key", text("v2"), { ifMatch: tag });
+    expect(readFileSync(join(dir.path, "key"), "utf8")).toBe("v2");
+  });
+
+  it("a lock of a pid that cannot be probed (an error without errno, as in a sandbox) is honoured", async () => {
+    const host = (await import("node:os")).hostname();
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    // A pid above Linux's maximum: a real probe would prove it dead (ESRCH).
+    writeFileSync(lock, `${boot}\n${host}\n${2 ** 23}\n\ntoken\n0\n`);
+    vi.spyOn(process, "kill").mockImplementation(() => {
+      throw new Error("refused by the sandbox");
+    });
+    const controller = new AbortController();
+    const pending = fs.putConditional("key", text("v2"), { ifMatch: tag }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await rejectsWith(pending, "Aborted");
+    expect(readFileSync(join(dir.path, "key"), "utf8")).toBe("v1");
+    vi.restoreAllMocks();
     await fs.putConditional("key", text("v2"), { ifMatch: tag });
     expect(readFileSync(join(dir.path, "key"), "utf8")).toBe("v2");
   });

@@ -74,12 +74,18 @@ function parseOwner(text: string): Owner | undefined {
   return { boot, host, pid: number, start, token, thread: Number(thread) };
 }
 
+/**
+ * Whether `pid` may still run. EPERM: it exists under another user. An error without an errno
+ * (a sandbox refusing the probe, e.g. Deno without `--allow-run`) proves nothing, so the
+ * owner is taken to be alive rather than have its lock broken.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return errnoCode(error) === "EPERM"; // exists, owned by someone else
+    const code = errnoCode(error);
+    return code === undefined || code === "EPERM";
   }
 }
 
@@ -107,12 +113,19 @@ const queues: Map<string, Promise<void>> = registry[QUEUES_KEY];
 
 // Temp files carry a hash of the host name and the writer's pid, so that a later writer on the
 // same host can tell the leftovers of a dead process from files still being written.
-const HOST = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
-const LEFTOVER = new RegExp(`^\\${RESERVED_PREFIX}(?:tmp|broken)-${HOST}-(\\d+)-`);
+// Computed on first use, not at import: reading the host name may need a permission (Deno's
+// `--allow-sys=hostname`) that a program without conditional writes has no reason to grant.
+let hostTag: string | undefined;
+let leftover: RegExp | undefined;
+
+function host(): string {
+  hostTag ??= createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+  return hostTag;
+}
 
 /** A fresh name for one of fusio's own files (hidden from list). */
 export function reservedName(kind: "tmp" | "broken"): string {
-  return `${RESERVED_PREFIX}${kind}-${HOST}-${process.pid}-${randomBytes(6).toString("hex")}`;
+  return `${RESERVED_PREFIX}${kind}-${host()}-${process.pid}-${randomBytes(6).toString("hex")}`;
 }
 
 const swept = new Set<string>();
@@ -126,10 +139,11 @@ export async function sweep(directory: string, force: boolean): Promise<void> {
   if (!force && swept.has(directory)) return;
   if (swept.size > 10_000) swept.clear();
   swept.add(directory);
-  const bootedAt = Date.now() - uptime() * 1000;
   try {
+    leftover ??= new RegExp(`^\\${RESERVED_PREFIX}(?:tmp|broken)-${host()}-(\\d+)-`);
+    const bootedAt = Date.now() - uptime() * 1000;
     for (const entry of await readdir(directory)) {
-      const pid = Number(LEFTOVER.exec(entry.name)?.[1]);
+      const pid = Number(leftover.exec(entry.name)?.[1]);
       if (!pid || pid === process.pid) continue;
       const path = join(directory, entry.name);
       if (!alive(pid) || (await lstat(path)).mtimeMs < bootedAt) await unlink(path);

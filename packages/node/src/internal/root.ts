@@ -42,10 +42,17 @@ export class Root {
     return join(this.path, key.raw);
   }
 
-  /** The root with its own symlinks resolved; made on first use when missing. */
+  /**
+   * The root with its own symlinks resolved; made on first use when missing. An existing root
+   * is only resolved, so a process that may read but not write (e.g. Deno with `--allow-read`
+   * only) can use it.
+   */
   real(): Promise<string> {
-    this.#real ??= mkdirs(this.path)
-      .then(() => realpath(this.path))
+    this.#real ??= realpath(this.path)
+      .catch((error: unknown) => {
+        if (!isMissing(error)) throw error;
+        return mkdirs(this.path).then(() => realpath(this.path));
+      })
       .catch((error: unknown) => {
         this.#real = undefined; // try again next time (permissions may be fixed meanwhile)
         throw error;

@@ -33,14 +33,19 @@ export function worker(...args: string[]): Worker {
     messages.push(JSON.parse(line));
     for (const wake of waiters) wake();
   });
+  let status = "";
+  // "close", not "exit": one SIGCHLD makes the parent reap every child that has exited by
+  // then, so a child can be reported exited in a loop turn whose poll did not yet include the
+  // last lines it wrote to its pipes (they arrive a turn later). Under load, with 8 workers
+  // finishing together, waiting one setImmediate after "exit" gave up on a message that had
+  // been written, and lost stderr too. "close" comes only after stdout and stderr have ended,
+  // so every line the child wrote has been seen by then.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("exit", (code, signal) => {
-      // Let the last stdout lines arrive before waiters give up.
-      setImmediate(() => {
-        done = true;
-        for (const wake of waiters) wake();
-        resolve({ code, signal });
-      });
+    child.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      status = signal === null ? `code ${code}` : `signal ${signal}`;
+      done = true;
+      for (const wake of waiters) wake();
+      resolve({ code, signal });
     });
   });
   return {
@@ -56,7 +61,7 @@ export function worker(...args: string[]): Worker {
             resolve(found as T);
           } else if (done) {
             waiters.delete(check);
-            reject(new Error(`worker ${args.join(" ")} exited without the message; stderr:\n${stderr}`));
+            reject(new Error(`worker ${args.join(" ")} exited (${status}) without the message; stderr:\n${stderr}`));
           }
         };
         waiters.add(check);
