@@ -204,6 +204,31 @@ describe("UndiciHttpClient", () => {
     await Promise.all(closed);
   });
 
+  it("releasing a body before reading any of it (how backends discard one) raises no uncaught error", async () => {
+    handler = (request, response) => {
+      response.writeHead(request.method === "DELETE" ? 204 : 200);
+      response.end(request.method === "DELETE" ? undefined : "unread");
+    };
+    const uncaught: unknown[] = [];
+    const record = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on("uncaughtException", record);
+    try {
+      for (const method of ["DELETE", "GET"]) {
+        const response = await client.send({ method, url: `${base}/discard`, headers: {} });
+        await response.body[Symbol.asyncIterator]().return?.();
+      }
+      // undici reports the destroy of a body no one read on a later turn (setImmediate).
+      for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("uncaughtException", record);
+    }
+    expect(uncaught).toEqual([]);
+    const after = await client.send({ method: "GET", url: `${base}/after`, headers: {} });
+    expect(new TextDecoder().decode(await drain(after.body))).toBe("unread");
+  });
+
   it("streams a large upload from an async iterable and a large download, byte for byte", async () => {
     const parts = 48;
     const chunks = Array.from({ length: 8 }, (_, i) => pattern(i, MiB));

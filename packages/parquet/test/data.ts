@@ -25,11 +25,12 @@ function word(i: number, length: number): string {
   return out;
 }
 
-export function rows(count = ROWS): Row[] {
+/** `count` rows; `payloadLength` sets the width of the text column (the S3 test widens it). */
+export function rows(count = ROWS, payloadLength = 40): Row[] {
   return Array.from({ length: count }, (_, i) => ({
     id: i,
     name: i % 97 === 0 ? null : `name-${i % 1000}`,
-    payload: word(i, 40),
+    payload: word(i, payloadLength),
     score: i * 0.5 - 1000,
     flag: i % 3 === 0,
   }));

@@ -115,12 +115,17 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
     return {
       next: () => chunks.next().catch(fail),
       return: async (): Promise<IteratorResult<Uint8Array>> => {
+        // Destroying a body that was never read makes undici emit an AbortError on a later
+        // turn; with no reader listening that would be an uncaught exception.
+        stream.on("error", ignore);
         stream.destroy();
         return { done: true, value: undefined };
       },
     };
   }
 }
+
+function ignore(): void {}
 
 /** The URL without its query string, which may hold signatures or SAS tokens. */
 function withoutQuery(url: string): string {
