@@ -58,7 +58,36 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
   });
 }
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+/**
+ * One RGW for every project that needs S3 (s3, r2, parquet, unstorage): vitest runs all global
+ * setups in its main process, so the first one starts Ceph and later ones share it; the last
+ * teardown stops it. (Starting one per project would also race apt-get on a fresh machine.)
+ */
+interface Shared {
+  started: Promise<{ config: S3TestConfig; stop: () => Promise<void> }>;
+  users: number;
+}
+const SHARED = Symbol.for("@fusio/s3/test/ceph-rgw");
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const registry = globalThis as { [SHARED]?: Shared };
+  const shared = registry[SHARED] ?? { started: start(), users: 0 };
+  registry[SHARED] = shared;
+  shared.users++;
+  try {
+    project.provide("s3", (await shared.started).config);
+  } catch (error) {
+    shared.users--;
+    throw error;
+  }
+  return async () => {
+    if (--shared.users > 0) return;
+    delete registry[SHARED];
+    await (await shared.started).stop();
+  };
+}
+
+async function start(): Promise<{ config: S3TestConfig; stop: () => Promise<void> }> {
   const fromEnv = process.env.S3_ENDPOINT;
   if (fromEnv) {
     const config: S3TestConfig = {
@@ -70,8 +99,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       cephPacific: process.env.S3_COMPAT === "ceph-pacific",
     };
     await createBucket(config);
-    project.provide("s3", config);
-    return undefined;
+    return { config, stop: async () => undefined };
   }
 
   const dir = mkdtempSync(join(tmpdir(), "fusio-ceph-"));
@@ -110,6 +138,5 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await stop();
     throw error;
   }
-  project.provide("s3", config);
-  return stop;
+  return { config, stop };
 }
