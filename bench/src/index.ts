@@ -3,8 +3,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
+import { s3Groups } from "./s3.ts";
 
-const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups];
+const GROUPS: Array<() => Promise<BenchGroup[]>> = [memoryGroups, s3Groups];
 
 const results: GroupResult[] = [];
 for (const load of GROUPS) {
