@@ -87,8 +87,6 @@ export async function s3Groups(): Promise<BenchGroup[]> {
   const undici = new UndiciClient();
   const fetchFs = new S3Fs({ bucket, region, endpoint, credentials, ...compat });
   const undiciFs = new S3Fs({ bucket, region, endpoint, credentials, http: undici, ...compat });
-  // CreateBucket (an existing one of ours is fine).
-  await raw("PUT", "", undefined).catch(() => undefined);
 
   const url = new URL(endpoint);
   async function raw(
@@ -126,6 +124,8 @@ export async function s3Groups(): Promise<BenchGroup[]> {
     return answer.body.arrayBuffer();
   }
 
+  // CreateBucket (an existing one of ours is fine).
+  await raw("PUT", "", undefined);
   const object = "bench/object.bin";
   const size = 1024 * 1024;
   const data = new Uint8Array(size).map((_, i) => i & 0xff);
