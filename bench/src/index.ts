@@ -12,6 +12,7 @@ import { type MemoryGroup, type MemoryGroupResult, memoryTable, runMemoryGroup }
 import { r2BindingGroups } from "./r2-binding.ts";
 import { type SizeSection, toolVersions, writeReport } from "./report.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
+import { s3Groups } from "./s3.ts";
 import { discoverJobs } from "./size/catalog.ts";
 import { measureSizes } from "./size/measure.ts";
 import { proveJobs } from "./size/prove.ts";
@@ -25,6 +26,7 @@ const GROUPS: Array<() => Promise<BenchGroup[]>> = [
   unstorageGroups,
   azureGroups,
   r2BindingGroups,
+  s3Groups,
 ];
 const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },

@@ -189,7 +189,8 @@ export class PartScheduler<T> {
       )
       .finally(() => {
         this.#inFlight.delete(upload);
-        if (full.length === this.#options.partSize && this.#free.length < 1) this.#free.push(full);
+        if (full.length === this.#options.partSize && this.#free.length < this.#options.concurrency)
+          this.#free.push(full);
         this.#slotWaiters.shift()?.();
       });
     this.#inFlight.add(upload);

@@ -75,6 +75,8 @@ export interface S3FsOptions {
   retry?: RetryOptions | false | undefined;
   /** Milliseconds the server may stay silent (headers or between body chunks) before `Timeout`. Default 30 000. */
   timeout?: number | undefined;
+  /** Keys per ListObjectsV2 page (`max-keys`, 1-1000). Default: the server's (1000). */
+  listPageSize?: number | undefined;
   /** Server quirks to work around; see {@link S3Compat}. */
   compat?: S3Compat | undefined;
   /** Progress of long writes: bytes uploaded so far. */

@@ -58,6 +58,7 @@ export class S3Fs implements CasFs {
   readonly region: string;
   readonly #client: S3Client;
   readonly #file: S3FileConfig;
+  readonly #pageSize: string | undefined;
 
   constructor(options: S3FsOptions) {
     this.#client = new S3Client(options);
@@ -70,6 +71,7 @@ export class S3Fs implements CasFs {
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
       throw new FusioError("InvalidArgument", "`concurrency` must be a positive integer", context);
     }
+    this.#pageSize = options.listPageSize === undefined ? undefined : String(options.listPageSize);
     this.#file = { client: this.#client, partSize, concurrency, onProgress: options.onProgress };
     this.bucket = this.#client.bucket;
     this.endpoint = this.#client.endpoint;
@@ -136,6 +138,7 @@ export class S3Fs implements CasFs {
             prefix,
             delimiter: options.recursive ? undefined : "/",
             "continuation-token": token,
+            "max-keys": this.#pageSize,
           },
           idempotent: true,
           context,

@@ -1,5 +1,6 @@
+import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import { CEPH_PACIFIC_COMPAT, S3Fs, type S3FsOptions } from "@fusio/s3";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import type { S3TestConfig } from "./setup/s3-config.ts";
 
 export const config: S3TestConfig = inject("s3");
@@ -19,4 +20,50 @@ export function testFs(overrides: Partial<S3FsOptions> = {}): S3Fs {
 /** A unique key prefix for one test. */
 export function uniquePrefix(name: string): string {
   return `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The official SDK on the same server (cross-checks and inspection only). */
+export function sdkClient(endpoint: string = config.endpoint): S3Client {
+  return new S3Client({
+    endpoint,
+    region: config.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // RGW Pacific does not know the SDK's default CRC32 checksums.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+/** Multipart uploads still open under `prefix` (must be none after any writer finished or failed). */
+export async function openUploads(prefix: string): Promise<string[]> {
+  const answer = await sdkClient().send(new ListMultipartUploadsCommand({ Bucket: config.bucket, Prefix: prefix }));
+  return (answer.Uploads ?? []).map((upload) => upload.Key ?? "");
+}
+
+/** Deterministic pseudo-random bytes. */
+export function bytes(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Asserts byte equality cheaply (vitest's deep `toEqual` on megabytes takes minutes) and
+ * reports the first difference.
+ */
+export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (actual.length !== expected.length) {
+    expect(`length ${actual.length}`).toBe(`length ${expected.length}`);
+    return;
+  }
+  if (Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected)) return;
+  const at = actual.findIndex((value, i) => value !== expected[i]);
+  expect(`byte ${at} = ${actual[at]}`).toBe(`byte ${at} = ${expected[at]}`);
 }

@@ -97,12 +97,15 @@ describe("both signers agree", () => {
   it("on random keys, queries, headers and session tokens", async () => {
     await fc.assert(
       fc.asyncProperty(
-        // Keys from fusio paths never hold `.` or `..` segments (Path.parse rejects them), and a
-        // URL-based signer (aws4fetch) resolves them away.
-        fc.array(
-          fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }).filter((part) => part !== "." && part !== ".."),
-          { minLength: 1, maxLength: 4 },
-        ),
+        // fusio paths never hold "." or ".." segments (Path.parse rejects them); URLs would normalise them away.
+        fc
+          .array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 })
+          .filter((segments) =>
+            segments
+              .join("/")
+              .split("/")
+              .every((part) => part !== "." && part !== ".."),
+          ),
         fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 12 }), { maxKeys: 4 }),
         fc.dictionary(fc.stringMatching(/^x-amz-meta-[a-z0-9]{1,8}$/), headerValue, { maxKeys: 3 }),
         fc.option(fc.stringMatching(/^[A-Za-z0-9+/=]{8,40}$/), { nil: undefined }),
@@ -127,7 +130,7 @@ describe("both signers agree", () => {
           expect(nodeSigner.authorization(request)).toBe(await portableSigner.authorization(request));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

@@ -3,7 +3,7 @@
 // and stops Ceph and deletes its data afterwards. With S3_ENDPOINT (+ S3_ACCESS_KEY_ID,
 // S3_SECRET_ACCESS_KEY, S3_BUCKET, S3_REGION; S3_COMPAT=ceph-pacific for an RGW Pacific) the
 // same tests run against that server instead and nothing is started.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,9 +32,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The process group of a running `ceph-rgw.sh up`, so an interrupt can stop it before cleaning up. */
+let starting: number | undefined;
+
 function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [SCRIPT, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (args[0] === "up") starting = child.pid;
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk;
@@ -52,6 +56,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      if (args[0] === "up") starting = undefined;
       if (code === 0) resolve(output);
       else reject(new Error(`ceph-rgw.sh ${args[0]} failed (exit ${code}):\n${output}`));
     });
@@ -120,9 +125,33 @@ async function start(): Promise<{ config: S3TestConfig; stop: () => Promise<void
     S3_ACCESS_KEY_ID: config.accessKeyId,
     S3_SECRET_ACCESS_KEY: config.secretAccessKey,
   };
+  let stopped = false;
   const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    process.off("exit", stopNow);
     await run(["down"], env, 60_000).catch((error: unknown) => console.error(String(error)));
   };
+  // If vitest is interrupted and never runs the teardown, still stop the daemons on the way out.
+  function stopNow(): void {
+    if (stopped) return;
+    stopped = true;
+    if (starting !== undefined) {
+      try {
+        process.kill(-starting, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    spawnSync("bash", [SCRIPT, "down"], { env, stdio: "ignore", timeout: 60_000 });
+  }
+  process.once("exit", stopNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      stopNow();
+      process.exit(130);
+    });
+  }
   try {
     await run(["up"], env, START_TIMEOUT_MS);
   } catch (error) {
