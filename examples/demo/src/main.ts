@@ -1,11 +1,14 @@
 // pnpm demo: the tour on every backend that is configured here. Memory and local disk (a
-// temporary directory) need nothing.
+// temporary directory) need nothing; S3 runs when S3_ENDPOINT (or AWS_REGION with a bucket)
+// and credentials are set: S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, and
+// S3_COMPAT=ceph-pacific for a Ceph RGW Pacific server.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fs } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { NodeFs } from "@fusio/node";
+import { CEPH_PACIFIC_COMPAT, S3Fs } from "@fusio/s3";
 import { tour } from "./tour.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -18,6 +21,20 @@ const backends: Array<{ name: string; open: () => Promise<Fs | undefined> }> = [
       const root = await mkdtemp(join(tmpdir(), "fusio-demo-"));
       cleanups.push(() => rm(root, { recursive: true, force: true }));
       return new NodeFs({ root });
+    },
+  },
+  {
+    name: "s3",
+    open: async () => {
+      const { S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_COMPAT } = process.env;
+      if (!S3_BUCKET || !S3_ACCESS_KEY_ID || !S3_SECRET_ACCESS_KEY || !(S3_ENDPOINT || S3_REGION)) return undefined;
+      return new S3Fs({
+        bucket: S3_BUCKET,
+        region: S3_REGION ?? "us-east-1",
+        endpoint: S3_ENDPOINT,
+        credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
+        compat: S3_COMPAT === "ceph-pacific" ? CEPH_PACIFIC_COMPAT : undefined,
+      });
     },
   },
 ];
