@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { FusioError, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
+import { UndiciHttpClient } from "@fusio/node/http";
 import { build, stop as stopEsbuild } from "esbuild";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
@@ -14,39 +15,6 @@ import type { BenchCase, BenchGroup } from "./harness.ts";
 const CONTAINER = "bench";
 const KEY = Buffer.from(DEVELOPMENT_KEY, "base64");
 const VERSION = "2025-11-05";
-
-/**
- * A minimal undici HttpClient, standing in for `@fusio/node/http` (built on another branch) so
- * the fusio rows measure the transport fusio recommends on Node.
- */
-class UndiciHttpClient implements HttpClient {
-  constructor(readonly dispatcher: Agent) {}
-  async send(input: HttpRequest): Promise<HttpResponse> {
-    try {
-      const response = await request(input.url, {
-        method: input.method as "GET",
-        headers: input.headers as Record<string, string>,
-        body: (input.body as Uint8Array | undefined) ?? null,
-        signal: (input.signal as AbortSignal | undefined) ?? null,
-        dispatcher: this.dispatcher,
-        reset: false,
-      });
-      const headers = response.headers;
-      return {
-        status: response.statusCode,
-        headers: {
-          get: (name: string) => {
-            const value = headers[name];
-            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-          },
-        },
-        body: response.body,
-      };
-    } catch (error) {
-      throw new FusioError("Io", "request failed", { op: input.method, retryable: true, cause: error });
-    }
-  }
-}
 
 /** The floor: undici.request() + synchronous node:crypto Shared Key, no abstraction. */
 class Floor {
@@ -151,7 +119,7 @@ async function freshEnv(): Promise<Env> {
     sdk,
     undiciAgent,
     fetchFs: new AzureBlobFs(options),
-    undiciFs: new AzureBlobFs({ ...options, http: new UndiciHttpClient(undiciAgent) }),
+    undiciFs: new AzureBlobFs({ ...options, http: new UndiciHttpClient({ dispatcher: undiciAgent }) }),
     floor: new Floor(`http://127.0.0.1:${azurite.port}`),
     containerPath: `/${DEVELOPMENT_ACCOUNT}/${CONTAINER}`,
   };
@@ -290,7 +258,7 @@ function blockUploadGroup(): BenchGroup {
       const fetchFs = new AzureBlobFs(options);
       const undiciFs = new AzureBlobFs({
         ...options,
-        http: new UndiciHttpClient(env.undiciAgent),
+        http: new UndiciHttpClient({ dispatcher: env.undiciAgent }),
       });
       return {
         [SDK]: () =>

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { HttpClient, HttpRequest, HttpResponse } from "@fusio/core";
+import { UndiciHttpClient } from "@fusio/node/http";
 import { CEPH_PACIFIC_COMPAT, encodeKey, S3Fs } from "@fusio/s3";
 import { nodeSigner } from "@fusio/s3/node-signer";
 import { Agent, request } from "undici";
@@ -46,31 +47,6 @@ async function startCeph(): Promise<string> {
   return `http://127.0.0.1:${env.CEPH_RGW_PORT}`;
 }
 
-/** undici request() with kept-alive connections (also after HEAD): what @fusio/node/http does. */
-class UndiciClient implements HttpClient {
-  readonly dispatcher = new Agent({ connections: 64 });
-  async send(input: HttpRequest): Promise<HttpResponse> {
-    const answer = await request(input.url, {
-      method: input.method as "GET",
-      headers: input.headers,
-      body: (input.body as Uint8Array | undefined) ?? null,
-      dispatcher: this.dispatcher,
-      reset: false,
-      ...(input.signal && { signal: input.signal as AbortSignal }),
-    });
-    return {
-      status: answer.statusCode,
-      headers: {
-        get: (name) => {
-          const value = answer.headers[name];
-          return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-        },
-      },
-      body: answer.body,
-    };
-  }
-}
-
 export async function s3Groups(): Promise<BenchGroup[]> {
   const endpoint = process.env.S3_ENDPOINT ?? (await startCeph());
   const compat =
@@ -84,7 +60,9 @@ export async function s3Groups(): Promise<BenchGroup[]> {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  const undici = new UndiciClient();
+  // fusio's own Node transport (@fusio/node/http) on the same kept-alive pool as the raw floor.
+  const dispatcher = new Agent({ connections: 64 });
+  const undici = new UndiciHttpClient({ dispatcher });
   const fetchFs = new S3Fs({ bucket, region, endpoint, credentials, ...compat });
   const undiciFs = new S3Fs({ bucket, region, endpoint, credentials, http: undici, ...compat });
 
@@ -118,7 +96,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
       method: method as "GET",
       headers,
       body: body ?? null,
-      dispatcher: undici.dispatcher,
+      dispatcher,
       reset: false,
     });
     return answer.body.arrayBuffer();

@@ -177,7 +177,10 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
         if (step === undefined) return response;
         return {
           ...response,
-          headers: { get: (name) => (name === "x-ms-copy-status" ? step.status : response.headers.get(name)) },
+          headers: {
+            get: (name) => (name === "x-ms-copy-status" ? step.status : response.headers.get(name)),
+            forEach: (callback) => response.headers.forEach(callback),
+          },
         };
       },
     };

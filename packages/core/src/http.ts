@@ -16,7 +16,15 @@ export interface HttpRequest {
 /** The answer to an {@link HttpRequest}. */
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: { get(name: string): string | null };
+  /**
+   * The response headers: `get` one by name (case-insensitive; repeated headers joined with
+   * ", "), or visit them all with `forEach` (lower-case names), which backends need to read
+   * user metadata such as `x-amz-meta-*`. A fetch `Headers` object fits as it is.
+   */
+  readonly headers: {
+    get(name: string): string | null;
+    forEach(callback: (value: string, name: string) => void): void;
+  };
   /**
    * The body as chunks. The caller must consume it, or stop iterating (`break`), which
    * releases the connection.

@@ -71,6 +71,11 @@ describe("UndiciHttpClient", () => {
     expect(response.headers.get("x-got")).toBe("yes:payload");
     expect(response.headers.get("set-cookie")).toBe("a=1, b=2");
     expect(response.headers.get("x-absent")).toBe(null);
+    const all: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      all[name] = value;
+    });
+    expect(all).toMatchObject({ "x-method": "PUT", "x-got": "yes:payload", "set-cookie": "a=1, b=2" });
     expect(Buffer.from(await drain(response.body)).toString()).toBe("created");
     const missing = await client.send({ method: "GET", url: `${base}/missing`, headers: {} });
     expect(missing.status).toBe(404);

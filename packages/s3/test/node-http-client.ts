@@ -30,6 +30,11 @@ export class NodeHttpTestClient implements HttpClient {
                 const value = incoming.headers[name.toLowerCase()];
                 return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
               },
+              forEach: (callback) => {
+                for (const [name, value] of Object.entries(incoming.headers)) {
+                  if (value !== undefined) callback(Array.isArray(value) ? value.join(", ") : value, name);
+                }
+              },
             },
             body: incoming as AsyncIterable<Uint8Array>,
           });

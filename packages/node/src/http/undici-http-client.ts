@@ -80,6 +80,11 @@ export class UndiciHttpClient implements HttpClient {
           const value = headers[name.toLowerCase()];
           return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
         },
+        forEach(callback: (value: string, name: string) => void): void {
+          for (const [name, value] of Object.entries(headers)) {
+            if (value !== undefined) callback(Array.isArray(value) ? value.join(", ") : value, name);
+          }
+        },
       },
       body: new ResponseBody(response.body, context, signal),
     };

@@ -1,4 +1,4 @@
-import type { AbortSignalLike, ErrorContext } from "@fusio/core";
+import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
 import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
@@ -29,15 +29,10 @@ const PRESERVED = [
   "x-amz-website-redirect-location",
 ];
 
-/**
- * The `x-amz-meta-*` headers of a response. `HttpResponse.headers` only promises `get`, so the
- * names are read through `forEach` where the client offers it (fetch's `Headers`, and a
- * `Headers`-like object from other clients); without it user metadata cannot be enumerated.
- */
-function userMetadata(headers: { get(name: string): string | null }): Record<string, string> {
+/** The `x-amz-meta-*` headers of a response. */
+function userMetadata(headers: HttpResponse["headers"]): Record<string, string> {
   const out: Record<string, string> = {};
-  const iterable = headers as { forEach?: (callback: (value: string, name: string) => void) => void };
-  iterable.forEach?.((value, name) => {
+  headers.forEach((value, name) => {
     const lower = name.toLowerCase();
     if (lower.startsWith("x-amz-meta-")) out[lower] = value;
   });
