@@ -5,7 +5,6 @@ import { createHmac } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
-import { FusioError, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
 import { UndiciHttpClient } from "@fusio/node/http";
 import { build, stop as stopEsbuild } from "esbuild";
 import { Agent, request } from "undici";

@@ -8,7 +8,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { HttpClient, HttpRequest, HttpResponse } from "@fusio/core";
 import { UndiciHttpClient } from "@fusio/node/http";
 import { CEPH_PACIFIC_COMPAT, encodeKey, S3Fs } from "@fusio/s3";
 import { nodeSigner } from "@fusio/s3/node-signer";
