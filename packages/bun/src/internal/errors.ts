@@ -3,6 +3,10 @@
 // as `ECONNREFUSED` or Bun's own `ConnectionClosed`. Messages and causes are rebuilt without
 // the request URL: Bun puts it in `error.path`, and a URL may carry a signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { sanitizeError as sanitize } from "@fusio/http";
+
+// URLs are stripped by the same code as FetchHttpClient's own errors.
+export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
 
 /** errno names (as in `error.code`) -> kind. Anything else is `Io`. */
 export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
@@ -62,33 +66,5 @@ export function transportError(error: unknown, context: ErrorContext): FusioErro
     ...context,
     retryable: typeof code === "string" && RETRYABLE_TRANSPORT_CODES.has(code),
     cause: sanitize(error),
-  });
-}
-
-/**
- * A copy of `error` that keeps its name, code and message minus anything that looks like a
- * URL (Bun and Deno put the full request URL, query string included, in messages and fields).
- */
-export function sanitize(error: unknown, depth = 0): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(
-    stripUrls(source.message),
-    depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined,
-  );
-  copy.name = source.name;
-  const code = (source as { code?: unknown }).code;
-  if (typeof code === "string") (copy as { code?: string }).code = code;
-  return copy;
-}
-
-/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
-export function stripUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
-    try {
-      const url = new URL(match);
-      return `${url.protocol}//${url.host}${url.pathname}`;
-    } catch {
-      return "<url>";
-    }
   });
 }

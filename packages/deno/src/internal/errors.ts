@@ -5,6 +5,10 @@
 // messages and causes hold the request URL, so those are rebuilt without it: a URL may carry a
 // signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { sanitizeError as sanitize } from "@fusio/http";
+
+// URLs are stripped by the same code as FetchHttpClient's own errors.
+export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
 
 /** `Deno.errors` class names -> kind. */
 export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
@@ -116,32 +120,6 @@ export function transportError(error: unknown, context: ErrorContext): FusioErro
     });
   }
   return new FusioError("Io", "request failed", { ...context, retryable: true, cause: sanitize(error) });
-}
-
-/**
- * A copy of `error` (and its causes) that keeps names, codes and messages minus the URLs in
- * them: Deno writes "error sending request for url (http://...?query)".
- */
-export function sanitize(error: unknown, depth = 0): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const cause = depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined;
-  const copy = new Error(stripUrls(source.message), cause);
-  copy.name = source.name;
-  const code = (source as { code?: unknown }).code;
-  if (typeof code === "string") (copy as { code?: string }).code = code;
-  return copy;
-}
-
-/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
-export function stripUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
-    try {
-      const url = new URL(match);
-      return `${url.protocol}//${url.host}${url.pathname}`;
-    } catch {
-      return "<url>";
-    }
-  });
 }
 
 /**
