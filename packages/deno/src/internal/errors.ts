@@ -6,6 +6,7 @@
 // signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
 import { sanitizeError as sanitize } from "@fusio/http";
+import { ERRNO_KINDS, errnoCode, errnoKind, fromErrno } from "@fusio/node/disk";
 
 // URLs are stripped by the same code as FetchHttpClient's own errors.
 export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
@@ -39,28 +40,10 @@ export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.free
   Http: "Io",
 });
 
-/** errno names (as in `error.code`) -> kind, for Deno's node:fs. */
-export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
-  ENOENT: "NotFound",
-  EEXIST: "AlreadyExists",
-  ENOTEMPTY: "AlreadyExists",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  EISDIR: "IsADirectory",
-  ENOTDIR: "NotADirectory",
-  EBADF: "Closed",
-  EINVAL: "InvalidArgument",
-  ENAMETOOLONG: "InvalidPath",
-  ELOOP: "InvalidPath",
-  EXDEV: "Unsupported",
-  ENOTSUP: "Unsupported",
-  EOPNOTSUPP: "Unsupported",
-  ENOSYS: "Unsupported",
-  ETIMEDOUT: "Timeout",
-});
+/** errno names (as in `error.code`) -> kind, for Deno's node:fs: @fusio/node/disk's table. */
+export { ERRNO_KINDS };
 
-/** Errors that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
+/** `Deno.errors` that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
 const RETRYABLE: ReadonlySet<string> = new Set([
   "Interrupted",
   "WouldBlock",
@@ -70,24 +53,23 @@ const RETRYABLE: ReadonlySet<string> = new Set([
   "ConnectionReset",
   "ConnectionAborted",
   "BrokenPipe",
-  "EAGAIN",
-  "EBUSY",
-  "EINTR",
-  "EMFILE",
-  "ENFILE",
-  "ETIMEDOUT",
 ]);
+
+/** The `Deno.errors` class name of `error` (matched by name), or undefined. */
+function denoErrorName(error: unknown): string | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  return error instanceof Error && typeof name === "string" && name in DENO_ERROR_KINDS && name !== "Error"
+    ? name
+    : undefined;
+}
 
 /**
  * The kind of a native error: a `Deno.errors` class by its name first (a NotCapable has no
  * code), then the errno name in `code`; anything else is `Io`.
  */
 export function kindOf(error: unknown): ErrorKind {
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  if (error instanceof Error && typeof name === "string" && name in DENO_ERROR_KINDS && name !== "Error") {
-    return DENO_ERROR_KINDS[name] as ErrorKind;
-  }
-  return (typeof code === "string" ? ERRNO_KINDS[code] : undefined) ?? "Io";
+  const name = denoErrorName(error);
+  return name !== undefined ? (DENO_ERROR_KINDS[name] as ErrorKind) : errnoKind(errnoCode(error));
 }
 
 /** True when the sandbox refused the call (`--allow-read` / `--allow-write` / `--allow-net` missing). */
@@ -95,14 +77,17 @@ export function isNotCapable(error: unknown): boolean {
   return error instanceof Error && error.name === "NotCapable";
 }
 
-/** A native file-system error as a FusioError (the native error kept as `cause`). */
+/**
+ * A native file-system error as a FusioError (the native error kept as `cause`): a `Deno.errors`
+ * class by its name, anything else (node:fs errno errors) through @fusio/node/disk's `fromErrno`.
+ */
 export function fsError(error: unknown, context: ErrorContext): FusioError {
-  if (FusioError.is(error)) return error;
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  const label = typeof code === "string" ? code : typeof name === "string" ? name : "file system error";
-  return new FusioError(kindOf(error), label, {
+  const errno = fromErrno(error, context);
+  const name = denoErrorName(error);
+  if (name === undefined || FusioError.is(error)) return errno;
+  return new FusioError(DENO_ERROR_KINDS[name] as ErrorKind, errnoCode(error) ?? name, {
     ...context,
-    retryable: RETRYABLE.has(String(code)) || RETRYABLE.has(String(name)),
+    retryable: RETRYABLE.has(name) || errno.retryable,
     cause: error,
   });
 }
