@@ -4,8 +4,9 @@
 import fs from "node:fs";
 import { DenoFs, DenoHttpClient } from "@fusio/deno";
 import { diskFixture, truncateEvery } from "./disk-fixture.ts";
+import { readCallback, readToEndCallback, writeCallback } from "./fs-callbacks.ts";
 import type { BenchGroup } from "./harness.ts";
-import { drain, httpFixture } from "./http-fixture.ts";
+import { fetchGroups, httpFixture } from "./http-fixture.ts";
 
 interface FsFile {
   seek(offset: number, whence: number): Promise<number>;
@@ -19,37 +20,6 @@ interface DenoApi {
   SeekMode: { Start: number };
 }
 const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
-
-function readCallback(fd: number, buf: Uint8Array, pos: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.read(fd, buf, 0, buf.length, pos, (error, read) => (error ? reject(error) : resolve(read))),
-  );
-}
-
-/** The whole of a file from `pos`: fstat, then callback reads into one new buffer. */
-function readToEndCallback(fd: number, pos: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) =>
-    fs.fstat(fd, (error, stats) => {
-      if (error) return reject(error);
-      const out = new Uint8Array(Buffer.allocUnsafeSlow(stats.size - pos).buffer, 0, stats.size - pos);
-      let done = 0;
-      const next = (): void =>
-        fs.read(fd, out, done, out.length - done, pos + done, (readError, read) => {
-          if (readError) return reject(readError);
-          done += read;
-          if (read === 0 || done === out.length) resolve(out);
-          else next();
-        });
-      next();
-    }),
-  );
-}
-
-function writeCallback(fd: number, data: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.write(fd, data, 0, data.length, null, (error, written) => (error ? reject(error) : resolve(written))),
-  );
-}
 
 export async function denoGroups(): Promise<BenchGroup[]> {
   const disk = diskFixture();
@@ -69,7 +39,6 @@ export async function denoGroups(): Promise<BenchGroup[]> {
 
   const http = await httpFixture();
   const client = new DenoHttpClient();
-  const headers = { "accept-encoding": "identity" };
 
   const data = new Uint8Array(4096).fill(7);
   const writeFd = fs.openSync(disk.appendPath("write"), fs.constants.O_WRONLY | fs.constants.O_APPEND);
@@ -156,31 +125,6 @@ export async function denoGroups(): Promise<BenchGroup[]> {
         },
       ],
     },
-    ...[4096, 1024 * 1024].map(
-      (size): BenchGroup => ({
-        title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
-        baseline: "fetch + arrayBuffer (bare)",
-        opsPerRound: size > 4096 ? 100 : 1000,
-        rounds: 9,
-        cases: [
-          {
-            name: "fetch + arrayBuffer (bare)",
-            op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
-          },
-          {
-            // What cancellation costs on its own: the client always passes a signal to fetch.
-            name: "fetch with an AbortSignal + arrayBuffer",
-            op: async () => {
-              const signal = new AbortController().signal;
-              return (await (await fetch(`${http.url}/${size}`, { headers, signal })).arrayBuffer()).byteLength;
-            },
-          },
-          {
-            name: "DenoHttpClient.send + body",
-            op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
-          },
-        ],
-      }),
-    ),
+    ...fetchGroups(http.url, "DenoHttpClient", client),
   ];
 }

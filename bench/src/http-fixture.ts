@@ -2,6 +2,8 @@
 // client and server share the CPU alike for every case). GET /n answers n bytes.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { HttpClient } from "@fusio/core";
+import type { BenchGroup } from "./harness.ts";
 
 export async function httpFixture(): Promise<{ url: string }> {
   const bodies = new Map<number, Uint8Array>();
@@ -25,4 +27,39 @@ export async function drain(body: AsyncIterable<Uint8Array>): Promise<number> {
   let size = 0;
   for await (const chunk of body) size += chunk.length;
   return size;
+}
+
+/**
+ * The HTTP GET groups of the Bun and Deno runs: `client` (named `name`) against the runtime's
+ * bare fetch, from the loopback server at `url`.
+ */
+export function fetchGroups(url: string, name: string, client: HttpClient): BenchGroup[] {
+  const http = { url };
+  const headers = { "accept-encoding": "identity" };
+  return [4096, 1024 * 1024].map(
+    (size): BenchGroup => ({
+      title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
+      baseline: "fetch + arrayBuffer (bare)",
+      opsPerRound: size > 4096 ? 100 : 1000,
+      rounds: 9,
+      cases: [
+        {
+          name: "fetch + arrayBuffer (bare)",
+          op: async () => (await (await fetch(`${http.url}/${size}`, { headers })).arrayBuffer()).byteLength,
+        },
+        {
+          // What cancellation costs on its own: the client always passes a signal to fetch.
+          name: "fetch with an AbortSignal + arrayBuffer",
+          op: async () => {
+            const signal = new AbortController().signal;
+            return (await (await fetch(`${http.url}/${size}`, { headers, signal })).arrayBuffer()).byteLength;
+          },
+        },
+        {
+          name: `${name}.send + body`,
+          op: async () => drain((await client.send({ method: "GET", url: `${http.url}/${size}`, headers: {} })).body),
+        },
+      ],
+    }),
+  );
 }

@@ -1,46 +1,5 @@
-// A child process for the multi-process CAS tests, run by the runtime under test. Modes:
-//   race ROOT KEY NAME ROUNDS  append "NAME:round" to the JSON list at KEY, ROUNDS times, by
-//                              read + putConditional, retrying on PreconditionFailed
-//   churn ROOT KEY SIZE        CAS-replace KEY with SIZE-byte self-checking versions forever,
-//                              printing each version number it published
-import { createHash } from "node:crypto";
-import { FusioError } from "@fusio/core";
+// The child process of the multi-process CAS tests, run by Bun (modes: see runCasWorker).
+import { runCasWorker } from "../../node/test/workers/runtime-cas-worker.ts";
 import { BunFs } from "../src/index.ts";
 
-const [mode, root, key, ...rest] = process.argv.slice(2) as [string, string, string, ...string[]];
-const fs = new BunFs({ root });
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-if (mode === "race") {
-  const [name, rounds] = rest as [string, string];
-  let retries = 0;
-  for (let round = 0; round < Number(rounds); round++) {
-    for (;;) {
-      const current = await fs.loadWithTag(key);
-      const list: string[] = current ? JSON.parse(decoder.decode(current.data)) : [];
-      list.push(`${name}:${round}`);
-      try {
-        const data = encoder.encode(JSON.stringify(list));
-        await fs.putConditional(key, data, current ? { ifMatch: current.tag } : { ifNotExists: true });
-        break;
-      } catch (error) {
-        if (!FusioError.is(error, "PreconditionFailed")) throw error;
-        retries++;
-      }
-    }
-  }
-  console.log(JSON.stringify({ name, retries }));
-} else if (mode === "churn") {
-  const size = Number(rest[0]);
-  for (let n = 1; ; n++) {
-    const current = await fs.loadWithTag(key);
-    const body = new Uint8Array(size).map((_, i) => (i * 31 + n) & 0xff);
-    const header = encoder.encode(`${JSON.stringify({ n, sha: createHash("sha256").update(body).digest("hex") })}\n`);
-    const data = new Uint8Array(header.length + size);
-    data.set(header);
-    data.set(body, header.length);
-    await fs.putConditional(key, data, current ? { ifMatch: current.tag } : { ifNotExists: true });
-    console.log(n);
-  }
-}
+await runCasWorker((root) => new BunFs({ root }));

@@ -1,15 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BunFs } from "@fusio/bun";
-import { bytes } from "@fusio/conformance";
 import { afterAll, describe, expect, it } from "vitest";
+import { runtimeDiskTests } from "../../node/test/workers/runtime-disk-tests.ts";
 
 const root = mkdtempSync(join(tmpdir(), "fusio-bun-disk-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const fs = new BunFs({ root });
+const shared = runtimeDiskTests({ fs, root, create: (dir) => new BunFs({ root: dir }) }, { it, expect });
 
 function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -29,20 +30,7 @@ describe("BunFs inside Bun", () => {
     expect(fs.kind).toBe("bun");
   });
 
-  it("concurrent readExactAt calls on one handle each read their own position", async () => {
-    const data = bytes(1024 * 1024, 7);
-    const writer = await fs.open("concurrent.bin", { create: true, truncate: true });
-    await writer.writeAll(data);
-    await writer.close();
-    const file = await fs.open("concurrent.bin");
-    const positions = Array.from({ length: 256 }, (_, i) => ((i * 7919) % 1000) * 1000 + (i % 13));
-    const buffers = await Promise.all(positions.map((pos) => file.readExactAt(new Uint8Array(977), pos)));
-    buffers.forEach((buf, i) => {
-      const pos = positions[i] as number;
-      expect(Buffer.compare(buf, data.subarray(pos, pos + 977))).toBe(0);
-    });
-    await file.close();
-  });
+  shared.concurrentReads();
 
   it("a read-write handle reads back its own appends, still in the FileSink's buffer", async () => {
     const file = await fs.open("own.bin", { create: true, truncate: true });
@@ -71,17 +59,7 @@ describe("BunFs inside Bun", () => {
     await reader.close();
   });
 
-  it("many appends, large and small, issued without waiting, land in order", async () => {
-    const parts = Array.from({ length: 200 }, (_, i) => bytes(i % 7 === 0 ? 300_000 + i : 1 + i * 13, i + 1));
-    const file = await fs.open("order.bin", { create: true, truncate: true });
-    await Promise.all(parts.map((part) => file.writeAll(part)));
-    await file.sync("data");
-    await file.close();
-    const expected = Buffer.concat(parts);
-    const reader = await fs.open("order.bin");
-    expect(Buffer.compare(await reader.readToEndAt(0), expected)).toBe(0);
-    await reader.close();
-  });
+  shared.appendOrder();
 
   it("CAS is atomic across Bun processes: concurrent racers lose no update", async () => {
     const racers = 4;
@@ -173,31 +151,7 @@ describe("BunFs inside Bun", () => {
     await file.close().catch(() => undefined);
   });
 
-  it("symbolic links cannot lead outside the root", async () => {
-    const base = join(root, "confined");
-    mkdirSync(join(base, "root"), { recursive: true });
-    mkdirSync(join(base, "outside"));
-    writeFileSync(join(base, "outside", "secret.txt"), "secret");
-    symlinkSync(join(base, "outside"), join(base, "root", "out"));
-    symlinkSync(join(base, "outside", "new.txt"), join(base, "root", "dangling"));
-    const confined = new BunFs({ root: join(base, "root") });
-    for (const run of [
-      () => confined.open("out/secret.txt"),
-      () => confined.stat("out/secret.txt"),
-      () => confined.open("dangling", { create: true }),
-      () => confined.putConditional("out/cas.txt", new Uint8Array(1), { ifNotExists: true }),
-    ]) {
-      let kind: string | undefined;
-      try {
-        await run();
-      } catch (error) {
-        kind = (error as { kind?: string }).kind;
-      }
-      expect(kind).toBe("PermissionDenied");
-    }
-    expect(existsSync(join(base, "outside", "new.txt"))).toBe(false);
-    expect(existsSync(join(base, "outside", "cas.txt"))).toBe(false);
-  });
+  shared.symlinkConfinement();
 });
 
 /** Resolves once the churn worker printed a version number >= `target`. */

@@ -1,6 +1,5 @@
-import { FusioError, type HttpClient, type HttpRequest, type HttpResponse, throwIfAborted } from "@fusio/core";
+import { FetchHttpClient } from "@fusio/http";
 import { transportError } from "./internal/errors.ts";
-import { bodyStream, Exchange, responseBody } from "./internal/exchange.ts";
 
 /** Options of {@link DenoHttpClient}. */
 export interface DenoHttpClientOptions {
@@ -14,12 +13,8 @@ export interface DenoHttpClientOptions {
   timeout?: number | undefined;
 }
 
-interface StreamingRequestInit extends RequestInit {
-  duplex?: "half";
-}
-
 /**
- * An `HttpClient` on Deno's `fetch`. Bodies stream both ways (a chunk iterable is pulled as the
+ * An `HttpClient` on Deno's `fetch`. It is `FetchHttpClient` (`@fusio/http`) configured for Deno. Bodies stream both ways (a chunk iterable is pulled as the
  * socket drains; the response is read as it arrives), redirects are returned rather than
  * followed, and the response body is the stored bytes: the client asks for `identity`
  * encoding unless the request names an `accept-encoding` (Deno decompresses only what it asked
@@ -27,47 +22,13 @@ interface StreamingRequestInit extends RequestInit {
  * `content-length` header on a stream): give a `Uint8Array` where the server needs a length.
  * Without `--allow-net` for the host, requests reject `PermissionDenied`.
  */
-export class DenoHttpClient implements HttpClient {
-  /** The stall timeout in milliseconds (0: none). */
-  readonly timeout: number;
-
+export class DenoHttpClient extends FetchHttpClient {
   constructor(options: DenoHttpClientOptions = {}) {
-    const timeout = options.timeout ?? 300_000;
-    if (!Number.isSafeInteger(timeout) || timeout < 0) {
-      throw new FusioError("InvalidArgument", "timeout must be a non-negative integer", { backend: "deno" });
-    }
-    this.timeout = timeout;
-  }
-
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    const context = { op: `http ${request.method}`, backend: "deno" };
-    throwIfAborted(request.signal, context);
-    const exchange = new Exchange(request.signal, this.timeout, context, transportError);
-    const headers: Record<string, string> = { "accept-encoding": "identity", ...request.headers };
-    const body = request.body;
-    const init: StreamingRequestInit = {
-      method: request.method,
-      headers,
-      signal: exchange.controller.signal,
+    super({
+      timeout: options.timeout ?? 300_000,
       redirect: "manual",
-    };
-    if (body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
-    else if (body !== undefined) {
-      init.body = bodyStream(body, exchange);
-      init.duplex = "half";
-    }
-    let response: Response;
-    exchange.sending = true;
-    exchange.arm();
-    try {
-      response = await fetch(request.url, init);
-    } catch (error) {
-      exchange.finish();
-      throw exchange.fail(error);
-    } finally {
-      exchange.sending = false;
-      exchange.disarm();
-    }
-    return { status: response.status, headers: response.headers, body: responseBody(response, exchange) };
+      backend: "deno",
+      transportError,
+    });
   }
 }

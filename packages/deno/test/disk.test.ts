@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytes } from "@fusio/conformance";
 import { DenoFs } from "@fusio/deno";
 import { afterAll, describe, expect, it } from "vitest";
+import { runtimeDiskTests } from "../../node/test/workers/runtime-disk-tests.ts";
 import { runDeno, spawnDeno } from "./deno-api.ts";
 
 const root = mkdtempSync(join(tmpdir(), "fusio-deno-disk-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const fs = new DenoFs({ root });
+const shared = runtimeDiskTests({ fs, root, create: (dir) => new DenoFs({ root: dir }) }, { it, expect });
 
 describe("DenoFs inside Deno", () => {
   it("runs in Deno, with kind deno", () => {
@@ -17,20 +18,7 @@ describe("DenoFs inside Deno", () => {
     expect(fs.kind).toBe("deno");
   });
 
-  it("concurrent readExactAt calls on one handle each read their own position", async () => {
-    const data = bytes(1024 * 1024, 7);
-    const writer = await fs.open("concurrent.bin", { create: true, truncate: true });
-    await writer.writeAll(data);
-    await writer.close();
-    const file = await fs.open("concurrent.bin");
-    const positions = Array.from({ length: 256 }, (_, i) => ((i * 7919) % 1000) * 1000 + (i % 13));
-    const buffers = await Promise.all(positions.map((pos) => file.readExactAt(new Uint8Array(977), pos)));
-    buffers.forEach((buf, i) => {
-      const pos = positions[i] as number;
-      expect(Buffer.compare(buf, data.subarray(pos, pos + 977))).toBe(0);
-    });
-    await file.close();
-  });
+  shared.concurrentReads();
 
   it("a read-write handle reads back its own appends", async () => {
     const file = await fs.open("own.bin", { create: true, truncate: true });
@@ -42,17 +30,7 @@ describe("DenoFs inside Deno", () => {
     await file.close();
   });
 
-  it("many appends, large and small, issued without waiting, land in order", async () => {
-    const parts = Array.from({ length: 200 }, (_, i) => bytes(i % 7 === 0 ? 300_000 + i : 1 + i * 13, i + 1));
-    const file = await fs.open("order.bin", { create: true, truncate: true });
-    await Promise.all(parts.map((part) => file.writeAll(part)));
-    await file.sync("data");
-    await file.close();
-    const expected = Buffer.concat(parts);
-    const reader = await fs.open("order.bin");
-    expect(Buffer.compare(await reader.readToEndAt(0), expected)).toBe(0);
-    await reader.close();
-  });
+  shared.appendOrder();
 
   it("truncate on open empties the file, through Deno's refusal of O_TRUNC with O_APPEND", async () => {
     const first = await fs.open("trunc.bin", { create: true });
@@ -169,29 +147,5 @@ describe("DenoFs inside Deno", () => {
     await file.close().catch(() => undefined);
   });
 
-  it("symbolic links cannot lead outside the root", async () => {
-    const base = join(root, "confined");
-    mkdirSync(join(base, "root"), { recursive: true });
-    mkdirSync(join(base, "outside"));
-    writeFileSync(join(base, "outside", "secret.txt"), "secret");
-    symlinkSync(join(base, "outside"), join(base, "root", "out"));
-    symlinkSync(join(base, "outside", "new.txt"), join(base, "root", "dangling"));
-    const confined = new DenoFs({ root: join(base, "root") });
-    for (const run of [
-      () => confined.open("out/secret.txt"),
-      () => confined.stat("out/secret.txt"),
-      () => confined.open("dangling", { create: true }),
-      () => confined.putConditional("out/cas.txt", new Uint8Array(1), { ifNotExists: true }),
-    ]) {
-      let kind: string | undefined;
-      try {
-        await run();
-      } catch (error) {
-        kind = (error as { kind?: string }).kind;
-      }
-      expect(kind).toBe("PermissionDenied");
-    }
-    expect(existsSync(join(base, "outside", "new.txt"))).toBe(false);
-    expect(existsSync(join(base, "outside", "cas.txt"))).toBe(false);
-  });
+  shared.symlinkConfinement();
 });

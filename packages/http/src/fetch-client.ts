@@ -1,131 +1,122 @@
 import {
-  type AbortSignalLike,
-  abortError,
+  type ErrorContext,
   FusioError,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  throwIfAborted,
 } from "@fusio/core";
+import { bodyStream, Exchange, responseBody } from "./exchange.ts";
+import { sanitizeError } from "./sanitize.ts";
 
 /** Options of {@link FetchHttpClient}. */
 export interface FetchHttpClientOptions {
   /** The `fetch` to use. Defaults to `globalThis.fetch` (looked up at each call, so polyfills and mocks apply). */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Extra `RequestInit` fields for every request, e.g. `{ keepalive: true }` or `{ dispatcher }` on Node. */
+  /**
+   * Extra `RequestInit` fields for every request, e.g. `{ keepalive: true }`, `{ dispatcher }`
+   * on Node or `{ decompress: false }` on Bun.
+   */
   init?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Milliseconds the client waits on the network without progress before it rejects `Timeout`
+   * (retryable): for the response headers (each chunk of a streamed request body going up
+   * restarts it; a buffer body counts as one wait), then for each chunk of the response body.
+   * Time the caller spends producing or consuming chunks does not count. Default 0: none.
+   */
+  timeout?: number | undefined;
+  /**
+   * `"manual"` returns 3xx answers to the caller instead of following them (what a storage
+   * client wants: a signed request is not valid elsewhere). Default `"follow"`, because in
+   * browsers a manual redirect is an opaque response with status 0.
+   */
+  redirect?: "follow" | "manual" | undefined;
+  /** The backend named in errors, e.g. `"bun"`. */
+  backend?: string | undefined;
+  /**
+   * Turns what fetch threw (not an abort or a timeout) into a FusioError, for runtimes whose
+   * errors say more (error codes, sandbox refusals). It must keep URLs out of the error. The
+   * default rejects `Io`, retryable, with the URLs stripped from the messages.
+   */
+  transportError?: ((error: unknown, context: ErrorContext) => FusioError) | undefined;
 }
-
-const EMPTY: AsyncIterable<Uint8Array> = {
-  [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
-};
 
 /**
  * The portable {@link HttpClient}: WHATWG `fetch`, so it runs in Node, Bun, Deno, browsers and
- * Workers. Transport failures reject `Io` (retryable), the caller's abort rejects `Aborted`;
- * HTTP error statuses resolve normally. Response bodies are iterated chunk by chunk; stopping
- * early (`break` / `return()`) cancels the stream and releases the connection.
+ * Workers. Transport failures reject `Io` (retryable), the caller's abort rejects `Aborted`, a
+ * stall longer than the `timeout` option rejects `Timeout`; HTTP error statuses resolve
+ * normally. Bodies stream both ways: a chunk iterable is pulled one chunk at a time as the
+ * socket drains, and the response is read as it arrives (a small one of known length is read
+ * whole, which costs less); stopping early (`break` / `return()`) cancels the stream and
+ * releases the connection. The client asks for `identity` encoding unless the request names an
+ * `accept-encoding`, so the body is the stored bytes. No URL (which may hold a signature)
+ * appears in its errors.
  *
  * On Node, `@fusio/node/http` (undici `request()`) is faster: fetch costs more CPU per request
  * and copies request bodies.
  */
 export class FetchHttpClient implements HttpClient {
+  /** The stall timeout in milliseconds (0: none). */
+  readonly timeout: number;
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #init: Readonly<Record<string, unknown>> | undefined;
+  readonly #redirect: "follow" | "manual";
+  readonly #backend: string | undefined;
+  readonly #transportError: (error: unknown, context: ErrorContext) => FusioError;
 
   constructor(options: FetchHttpClientOptions = {}) {
+    const timeout = options.timeout ?? 0;
+    if (!Number.isSafeInteger(timeout) || timeout < 0) {
+      throw new FusioError("InvalidArgument", "timeout must be a non-negative integer", { backend: options.backend });
+    }
+    this.timeout = timeout;
     this.#fetch = options.fetch;
     this.#init = options.init;
+    this.#redirect = options.redirect ?? "follow";
+    this.#backend = options.backend;
+    this.#transportError = options.transportError ?? transportError;
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const context = { op: `${request.method} request` };
-    const signal = request.signal;
-    if (signal?.aborted) throw abortError(signal, context);
+    const context: ErrorContext = { op: `http ${request.method}`, backend: this.#backend };
+    throwIfAborted(request.signal, context);
+    const exchange = new Exchange(request.signal, this.timeout, context, this.#transportError);
     const init: RequestInit & { duplex?: "half" } = {
       ...this.#init,
       method: request.method,
-      headers: request.headers as Record<string, string>,
-      signal: (signal as AbortSignal | undefined) ?? null,
+      headers: { "accept-encoding": "identity", ...request.headers },
+      signal: exchange.controller.signal,
+      redirect: this.#redirect,
     };
     const body = request.body;
-    if (body instanceof Uint8Array) {
-      init.body = body as BodyInit;
-    } else if (body !== undefined) {
-      init.body = toReadableStream(body);
+    if (body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
+    else if (body !== undefined) {
+      init.body = bodyStream(body, exchange);
       init.duplex = "half"; // required by Node's fetch for a streamed request body
     }
     let response: Response;
+    exchange.sending = true;
+    exchange.arm();
     try {
       response = await (this.#fetch ?? globalThis.fetch)(request.url, init);
     } catch (error) {
-      throw transportError(error, signal, context);
+      exchange.finish();
+      throw exchange.fail(error);
+    } finally {
+      exchange.sending = false;
+      exchange.disarm();
     }
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: response.body === null ? EMPTY : iterate(response.body, signal, context),
-    };
+    return { status: response.status, headers: response.headers, body: responseBody(response, exchange) };
   }
 }
 
-function transportError(error: unknown, signal: AbortSignalLike | undefined, context: { op: string }): FusioError {
-  if (FusioError.is(error)) return error;
-  if (signal?.aborted) return abortError(signal, context);
-  const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
+/** The default transport error: `Io`, retryable, naming the innermost cause without its URLs. */
+function transportError(error: unknown, context: ErrorContext): FusioError {
+  const clean = sanitizeError(error);
+  const detail = clean.cause instanceof Error ? clean.cause.message : clean.message;
   return new FusioError("Io", `the request failed${detail ? `: ${detail}` : ""}`, {
     ...context,
     retryable: true,
-    cause: error,
-  });
-}
-
-function iterate(
-  stream: ReadableStream<Uint8Array>,
-  signal: AbortSignalLike | undefined,
-  context: { op: string },
-): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]() {
-      const reader = stream.getReader();
-      let done = false;
-      return {
-        async next(): Promise<IteratorResult<Uint8Array>> {
-          if (done) return { done: true, value: undefined };
-          try {
-            const result = await reader.read();
-            if (result.done) {
-              done = true;
-              reader.releaseLock();
-              return { done: true, value: undefined };
-            }
-            return { done: false, value: result.value };
-          } catch (error) {
-            done = true;
-            throw transportError(error, signal, { op: `${context.op} (body)` });
-          }
-        },
-        async return(): Promise<IteratorResult<Uint8Array>> {
-          if (!done) {
-            done = true;
-            await reader.cancel().catch(() => undefined);
-          }
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-}
-
-function toReadableStream(body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const iterator = body[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const result = await iterator.next();
-      if (result.done) controller.close();
-      else controller.enqueue(result.value);
-    },
-    async cancel(reason) {
-      await iterator.return?.(reason);
-    },
+    cause: clean,
   });
 }

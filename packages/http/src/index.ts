@@ -13,6 +13,7 @@ export {
   type WithRetryOptions,
   withRetry,
 } from "./retry.ts";
+export { sanitizeError, stripUrls } from "./sanitize.ts";
 export { type SendOptions, sendRequest } from "./send.ts";
 export {
   decodeXmlText,

@@ -14,4 +14,4 @@
  */
 export { DiskFile, type DiskFileInit, type DiskWriter } from "./disk-file.ts";
 export { type DiskDriver, DiskFs, type DiskFsOptions } from "./disk-fs.ts";
-export { errnoCode, errnoKind, fromErrno } from "./internal/errors.ts";
+export { ERRNO_KINDS, errnoCode, errnoKind, fromErrno } from "./internal/errors.ts";

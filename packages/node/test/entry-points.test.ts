@@ -44,7 +44,14 @@ describe("entry points", () => {
     const main = await import("@fusio/node");
     expect(Object.keys(main).sort()).toEqual(["NodeFile", "NodeFs"]);
     const disk = await import("@fusio/node/disk");
-    expect(Object.keys(disk).sort()).toEqual(["DiskFile", "DiskFs", "errnoCode", "errnoKind", "fromErrno"]);
+    expect(Object.keys(disk).sort()).toEqual([
+      "DiskFile",
+      "DiskFs",
+      "ERRNO_KINDS",
+      "errnoCode",
+      "errnoKind",
+      "fromErrno",
+    ]);
     const http = await import("@fusio/node/http");
     expect(Object.keys(http)).toEqual(["UndiciHttpClient"]);
     expect(new main.NodeFs({ root: "/tmp/x" })).toBeInstanceOf(disk.DiskFs);

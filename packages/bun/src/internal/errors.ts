@@ -3,39 +3,26 @@
 // as `ECONNREFUSED` or Bun's own `ConnectionClosed`. Messages and causes are rebuilt without
 // the request URL: Bun puts it in `error.path`, and a URL may carry a signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { sanitizeError as sanitize } from "@fusio/http";
+import { ERRNO_KINDS, errnoKind, fromErrno } from "@fusio/node/disk";
 
-/** errno names (as in `error.code`) -> kind. Anything else is `Io`. */
-export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
-  ENOENT: "NotFound",
-  EEXIST: "AlreadyExists",
-  ENOTEMPTY: "AlreadyExists",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  EISDIR: "IsADirectory",
-  ENOTDIR: "NotADirectory",
-  EBADF: "Closed",
-  EINVAL: "InvalidArgument",
-  ENAMETOOLONG: "InvalidPath",
-  ELOOP: "InvalidPath",
-  EXDEV: "Unsupported",
-  ENOTSUP: "Unsupported",
-  EOPNOTSUPP: "Unsupported",
-  ENOSYS: "Unsupported",
-  ETIMEDOUT: "Timeout",
-});
+// URLs are stripped by the same code as FetchHttpClient's own errors.
+export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
+
+/** errno names (as in `error.code`) -> kind: @fusio/node/disk's table. Anything else is `Io`. */
+export { ERRNO_KINDS };
 
 /** The kind for a native error's `code` (errno name). */
 export function kindOfCode(code: unknown): ErrorKind {
-  return (typeof code === "string" ? ERRNO_KINDS[code] : undefined) ?? "Io";
+  return errnoKind(typeof code === "string" ? code : undefined);
 }
 
-/** A native file-system error as a FusioError (the native error kept as `cause`). */
+/**
+ * A native file-system error as a FusioError (the native error kept as `cause`): Bun's node:fs,
+ * Bun.file and FileSink report errno names, so this is @fusio/node/disk's `fromErrno`.
+ */
 export function fsError(error: unknown, context: ErrorContext): FusioError {
-  if (FusioError.is(error)) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const kind = kindOfCode(code);
-  return new FusioError(kind, typeof code === "string" ? code : "file system error", { ...context, cause: error });
+  return fromErrno(error, context);
 }
 
 /**
@@ -62,33 +49,5 @@ export function transportError(error: unknown, context: ErrorContext): FusioErro
     ...context,
     retryable: typeof code === "string" && RETRYABLE_TRANSPORT_CODES.has(code),
     cause: sanitize(error),
-  });
-}
-
-/**
- * A copy of `error` that keeps its name, code and message minus anything that looks like a
- * URL (Bun and Deno put the full request URL, query string included, in messages and fields).
- */
-export function sanitize(error: unknown, depth = 0): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(
-    stripUrls(source.message),
-    depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined,
-  );
-  copy.name = source.name;
-  const code = (source as { code?: unknown }).code;
-  if (typeof code === "string") (copy as { code?: string }).code = code;
-  return copy;
-}
-
-/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
-export function stripUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
-    try {
-      const url = new URL(match);
-      return `${url.protocol}//${url.host}${url.pathname}`;
-    } catch {
-      return "<url>";
-    }
   });
 }

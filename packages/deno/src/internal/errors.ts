@@ -5,6 +5,11 @@
 // messages and causes hold the request URL, so those are rebuilt without it: a URL may carry a
 // signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { sanitizeError as sanitize } from "@fusio/http";
+import { ERRNO_KINDS, errnoCode, errnoKind, fromErrno } from "@fusio/node/disk";
+
+// URLs are stripped by the same code as FetchHttpClient's own errors.
+export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
 
 /** `Deno.errors` class names -> kind. */
 export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
@@ -35,28 +40,10 @@ export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.free
   Http: "Io",
 });
 
-/** errno names (as in `error.code`) -> kind, for Deno's node:fs. */
-export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
-  ENOENT: "NotFound",
-  EEXIST: "AlreadyExists",
-  ENOTEMPTY: "AlreadyExists",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  EISDIR: "IsADirectory",
-  ENOTDIR: "NotADirectory",
-  EBADF: "Closed",
-  EINVAL: "InvalidArgument",
-  ENAMETOOLONG: "InvalidPath",
-  ELOOP: "InvalidPath",
-  EXDEV: "Unsupported",
-  ENOTSUP: "Unsupported",
-  EOPNOTSUPP: "Unsupported",
-  ENOSYS: "Unsupported",
-  ETIMEDOUT: "Timeout",
-});
+/** errno names (as in `error.code`) -> kind, for Deno's node:fs: @fusio/node/disk's table. */
+export { ERRNO_KINDS };
 
-/** Errors that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
+/** `Deno.errors` that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
 const RETRYABLE: ReadonlySet<string> = new Set([
   "Interrupted",
   "WouldBlock",
@@ -66,24 +53,23 @@ const RETRYABLE: ReadonlySet<string> = new Set([
   "ConnectionReset",
   "ConnectionAborted",
   "BrokenPipe",
-  "EAGAIN",
-  "EBUSY",
-  "EINTR",
-  "EMFILE",
-  "ENFILE",
-  "ETIMEDOUT",
 ]);
+
+/** The `Deno.errors` class name of `error` (matched by name), or undefined. */
+function denoErrorName(error: unknown): string | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  return error instanceof Error && typeof name === "string" && name in DENO_ERROR_KINDS && name !== "Error"
+    ? name
+    : undefined;
+}
 
 /**
  * The kind of a native error: a `Deno.errors` class by its name first (a NotCapable has no
  * code), then the errno name in `code`; anything else is `Io`.
  */
 export function kindOf(error: unknown): ErrorKind {
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  if (error instanceof Error && typeof name === "string" && name in DENO_ERROR_KINDS && name !== "Error") {
-    return DENO_ERROR_KINDS[name] as ErrorKind;
-  }
-  return (typeof code === "string" ? ERRNO_KINDS[code] : undefined) ?? "Io";
+  const name = denoErrorName(error);
+  return name !== undefined ? (DENO_ERROR_KINDS[name] as ErrorKind) : errnoKind(errnoCode(error));
 }
 
 /** True when the sandbox refused the call (`--allow-read` / `--allow-write` / `--allow-net` missing). */
@@ -91,14 +77,17 @@ export function isNotCapable(error: unknown): boolean {
   return error instanceof Error && error.name === "NotCapable";
 }
 
-/** A native file-system error as a FusioError (the native error kept as `cause`). */
+/**
+ * A native file-system error as a FusioError (the native error kept as `cause`): a `Deno.errors`
+ * class by its name, anything else (node:fs errno errors) through @fusio/node/disk's `fromErrno`.
+ */
 export function fsError(error: unknown, context: ErrorContext): FusioError {
-  if (FusioError.is(error)) return error;
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  const label = typeof code === "string" ? code : typeof name === "string" ? name : "file system error";
-  return new FusioError(kindOf(error), label, {
+  const errno = fromErrno(error, context);
+  const name = denoErrorName(error);
+  if (name === undefined || FusioError.is(error)) return errno;
+  return new FusioError(DENO_ERROR_KINDS[name] as ErrorKind, errnoCode(error) ?? name, {
     ...context,
-    retryable: RETRYABLE.has(String(code)) || RETRYABLE.has(String(name)),
+    retryable: RETRYABLE.has(name) || errno.retryable,
     cause: error,
   });
 }
@@ -116,32 +105,6 @@ export function transportError(error: unknown, context: ErrorContext): FusioErro
     });
   }
   return new FusioError("Io", "request failed", { ...context, retryable: true, cause: sanitize(error) });
-}
-
-/**
- * A copy of `error` (and its causes) that keeps names, codes and messages minus the URLs in
- * them: Deno writes "error sending request for url (http://...?query)".
- */
-export function sanitize(error: unknown, depth = 0): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const cause = depth < 3 && source.cause !== undefined ? { cause: sanitize(source.cause, depth + 1) } : undefined;
-  const copy = new Error(stripUrls(source.message), cause);
-  copy.name = source.name;
-  const code = (source as { code?: unknown }).code;
-  if (typeof code === "string") (copy as { code?: string }).code = code;
-  return copy;
-}
-
-/** Replaces every `scheme://...` run in `text` with its origin and path, query and credentials dropped. */
-export function stripUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`)]+/gi, (match) => {
-    try {
-      const url = new URL(match);
-      return `${url.protocol}//${url.host}${url.pathname}`;
-    } catch {
-      return "<url>";
-    }
-  });
 }
 
 /**

@@ -1,8 +1,11 @@
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
 
-// errno codes (as node:fs reports them in `error.code`) to fusio kinds. Bun and Deno's node:fs
-// report the same codes, so `@fusio/bun` and `@fusio/deno` reuse this table via `@fusio/node/disk`.
-const KINDS: Readonly<Record<string, ErrorKind>> = {
+/**
+ * errno codes (as node:fs reports them in `error.code`) to fusio kinds; anything else is `Io`.
+ * Bun and Deno report the same codes, so `@fusio/bun` and `@fusio/deno` use this table (through
+ * `@fusio/node/disk`) and add only their own cases.
+ */
+export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
   ENOENT: "NotFound",
   EEXIST: "AlreadyExists",
   ENOTEMPTY: "AlreadyExists",
@@ -30,7 +33,7 @@ const KINDS: Readonly<Record<string, ErrorKind>> = {
   EAGAIN: "Io",
   EBUSY: "Io",
   EINTR: "Io",
-};
+});
 
 // Conditions that go away by themselves: too many open files, a busy or interrupted call.
 const RETRYABLE = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY", "EINTR", "ETIMEDOUT"]);
@@ -43,7 +46,7 @@ export function errnoCode(error: unknown): string | undefined {
 
 /** The fusio kind of an errno code; unknown codes are `Io`. */
 export function errnoKind(code: string | undefined): ErrorKind {
-  return (code !== undefined && KINDS[code]) || "Io";
+  return (code !== undefined && ERRNO_KINDS[code]) || "Io";
 }
 
 /**
