@@ -88,10 +88,11 @@ export class MemoryFs implements CasFs {
     const found: FileMeta[] = [];
     const directories = new Set<string>();
     for (const [raw, entry] of this.#entries) {
-      const rest = Path.parse(raw).prefixMatch(base);
+      const path = Path.parse(raw);
+      const rest = path.prefixMatch(base);
       if (rest === undefined || rest.length === 0) continue;
       if (options.recursive || rest.length === 1) {
-        found.push(meta(Path.parse(raw), entry));
+        found.push(meta(path, entry));
       } else {
         const child = base.join(rest[0] as string);
         if (!directories.has(child.raw)) {
