@@ -2,6 +2,7 @@ import type { AbortSignalLike, ErrorContext } from "@fusio/core";
 import { FusioError } from "@fusio/core";
 import { collectBody, PartScheduler, remoteDetails } from "@fusio/http";
 import type { BlobClient } from "./internal/client.ts";
+import { sourceAccess } from "./internal/ops.ts";
 
 /** Properties a blob keeps across an append (Put Block List replaces them unless resent). */
 export interface BlobProperties {
@@ -26,6 +27,8 @@ export interface BlockWriterOptions {
   readonly concurrency: number;
   /** Set for an append: its bytes are spliced in server-side before the new ones. */
   readonly existing?: ExistingBlob | undefined;
+  /** Called after each staged block with the bytes staged so far. */
+  readonly onProgress?: ((loaded: number) => void) | undefined;
 }
 
 /**
@@ -98,6 +101,7 @@ export class BlockWriter {
       partSize: options.blockSize,
       concurrency: options.concurrency,
       context: this.#context,
+      onProgress: options.onProgress,
       uploadPart: async ({ number, data, signal }) => {
         const id = blockId(this.#nonce, "p", number);
         await options.client.call(
@@ -161,7 +165,7 @@ export class BlockWriter {
   async #stageExisting(existing: ExistingBlob): Promise<string[]> {
     const { client, key, concurrency } = this.#options;
     const signal = this.#controller.signal;
-    const access = await client.config.authorizer.sourceAccess(client.config.container, key, signal);
+    const access = await sourceAccess(client, key, signal);
     const source = access.query === "" ? client.url(key) : `${client.url(key)}?${access.query}`;
     const ranges: string[][] = [];
     let serverSide = true;

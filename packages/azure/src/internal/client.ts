@@ -1,4 +1,11 @@
-import type { AbortSignalLike, ErrorContext, HttpClient, HttpResponse } from "@fusio/core";
+import {
+  type AbortSignalLike,
+  type ErrorContext,
+  FusioError,
+  type HttpClient,
+  type HttpResponse,
+  type Path,
+} from "@fusio/core";
 import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
@@ -45,6 +52,19 @@ function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
   if (!(timeout > 0) || body === undefined || body.length < 65_536) return timeout;
   return timeout + Math.ceil(body.length / 65_536) * 1000;
 }
+
+/** The error context of `op` on `path`. */
+export const errorContext = (op: string, path: Path): ErrorContext => ({ op, path: path.raw, backend: "azure" });
+
+/** The blob name of `path`. @throws FusioError `IsADirectory` for the root. */
+export function blobName(path: Path, context: ErrorContext): string {
+  if (path.isRoot) throw new FusioError("IsADirectory", "the root is not a blob", context);
+  return path.raw;
+}
+
+let loaded: Promise<typeof import("./extras.ts")> | undefined;
+/** What the common path does not need (internal/extras.ts), loaded at first use. */
+export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= import("./extras.ts"));
 
 /** Percent-encodes a blob name for the URL path, segment by segment. */
 export function encodeBlobName(key: string): string {
