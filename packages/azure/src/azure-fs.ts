@@ -188,6 +188,7 @@ export class AzureBlobFs implements CasFs {
       query.delimiter = "/";
       order = new (await extras()).ListOrder(prefix);
     }
+    let marker: string | undefined;
     do {
       const page = await this.#client.send(
         { method: "GET", query },
@@ -213,9 +214,9 @@ export class AzureBlobFs implements CasFs {
           if (meta !== undefined) yield meta;
         }
       }
-      if (page.nextMarker === undefined) break;
-      query.marker = page.nextMarker;
-    } while (true);
+      marker = page.nextMarker;
+      if (marker !== undefined) query.marker = marker;
+    } while (marker !== undefined);
     for (const ready of order?.end() ?? []) {
       const meta = toMeta(ready);
       if (meta !== undefined) yield meta;
