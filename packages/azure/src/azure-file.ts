@@ -12,7 +12,7 @@ import {
 } from "@fusio/core";
 import { concatBytes, readBodyInto } from "@fusio/http";
 import type { BlockWriter, ExistingBlob } from "./block-writer.ts";
-import { type BlobClient, drain, extras } from "./internal/client.ts";
+import { type BlobClient, drain, errorContext, extras } from "./internal/client.ts";
 
 /** @internal What `AzureBlobFs.open` learned and decided. */
 export interface FileState {
@@ -54,7 +54,7 @@ export class AzureBlobFile implements File {
   }
 
   #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
-    const context = { op, path: this.path.raw, backend: "azure" };
+    const context = errorContext(op, this.path);
     throwIfAborted(options?.signal, context);
     if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
     if (access !== undefined && !this.#state.options[access]) {
@@ -64,7 +64,7 @@ export class AzureBlobFile implements File {
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    const context = { op: "readExactAt", path: this.path.raw, backend: "azure" };
+    const context = errorContext("readExactAt", this.path);
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
     this.#check("readExactAt", "read", options);
@@ -109,7 +109,7 @@ export class AzureBlobFile implements File {
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    checkPosition(pos, "pos", { op: "readToEndAt", path: this.path.raw, backend: "azure" });
+    checkPosition(pos, "pos", errorContext("readToEndAt", this.path));
     this.#check("readToEndAt", "read", options);
     const signal = options?.signal;
     return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, signal, () => this.#remoteSize(signal));
@@ -131,7 +131,7 @@ export class AzureBlobFile implements File {
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    checkBytes(data, "data", { op: "writeAll", path: this.path.raw, backend: "azure" });
+    checkBytes(data, "data", errorContext("writeAll", this.path));
     this.#check("writeAll", "write", options);
     const state = this.#state;
     // Decided synchronously so that calls made without awaiting stay in order.
@@ -183,7 +183,7 @@ export class AzureBlobFile implements File {
     if (signal?.aborted) {
       // Discard: staged blocks are never committed (the service drops them after a week).
       await writer?.abort(signal.reason);
-      throwIfAborted(signal, { op: "close", path: this.path.raw, backend: "azure" });
+      throwIfAborted(signal, errorContext("close", this.path));
     }
     const { client, onProgress } = this.#state;
     const key = this.path.raw;

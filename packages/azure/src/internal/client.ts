@@ -26,8 +26,6 @@ export interface CallContext extends ErrorContext {
   readonly signal?: AbortSignalLike | undefined;
   /** Repeating it after an ambiguous failure (reset, timeout) cannot change the outcome. */
   readonly idempotent: boolean;
-  /** Statuses that are not errors (default 200-299). */
-  readonly accept?: ((status: number) => boolean) | undefined;
 }
 
 export interface ClientConfig {
@@ -42,7 +40,6 @@ export interface ClientConfig {
 }
 
 const EMPTY = new Uint8Array(0);
-const success = (status: number): boolean => status >= 200 && status < 300;
 
 /**
  * The silence allowed for a request: the server answers only once the body is sent, so a block
@@ -66,11 +63,6 @@ let loaded: Promise<typeof import("./extras.ts")> | undefined;
 /** What the common path does not need (internal/extras.ts), loaded at first use. */
 export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= import("./extras.ts"));
 
-/** Percent-encodes a blob name for the URL path, segment by segment. */
-export function encodeBlobName(key: string): string {
-  return key.split("/").map(encodeURIComponent).join("/");
-}
-
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
   readonly config: ClientConfig;
@@ -84,9 +76,11 @@ export class BlobClient {
     this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
   }
 
-  /** The URL path of `key` (or of the container), percent-encoded. */
+  /** The URL path of `key` (or of the container), percent-encoded segment by segment. */
   path(key: string | undefined): string {
-    return key === undefined ? this.#containerPath : `${this.#containerPath}/${encodeBlobName(key)}`;
+    return key === undefined
+      ? this.#containerPath
+      : `${this.#containerPath}/${key.split("/").map(encodeURIComponent).join("/")}`;
   }
 
   /** The blob's URL without authorization. */
@@ -101,7 +95,6 @@ export class BlobClient {
    */
   send<T>(request: BlobRequest, context: CallContext, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
     const errorContext: ErrorContext = { op: context.op, path: context.path, backend: "azure" };
-    const accept = context.accept ?? success;
     return withRetry(
       async () => {
         const body = request.body ?? (request.method === "PUT" ? EMPTY : undefined);
@@ -133,7 +126,8 @@ export class BlobClient {
           { method: request.method, url: this.#origin + path + search, headers, body },
           { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
         );
-        if (accept(response.status)) return handle(response);
+        const status = response.status;
+        if (status >= 200 && status < 300) return handle(response);
         let text = "";
         if (request.method === "HEAD") {
           await drain(response.body);

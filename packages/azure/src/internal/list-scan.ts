@@ -48,9 +48,9 @@ export function scanText(xml: string, name: string): string | undefined {
 }
 
 /**
- * {@link parseListPage} for plain listings (no `include=`), by scanning instead of building a
+ * One List Blobs page of a plain listing (no `include=`), by scanning instead of building a
  * tree: a 5,000-blob page costs a few milliseconds instead of ~100. Pages with metadata go
- * through {@link parseListPage} (a metadata key may itself be called `Blob`).
+ * through `parseListPage` (list-xml.ts; a metadata key may itself be called `Blob`).
  * @throws Error when the page has no `<EnumerationResults>`.
  */
 export function scanListPage(xml: string): ListPage {
@@ -58,38 +58,25 @@ export function scanListPage(xml: string): ListPage {
   const items: ListedItem[] = [];
   const start = xml.indexOf("<Blobs>");
   const end = start < 0 ? -1 : xml.indexOf("</Blobs>", start);
-  let at = start;
-  // Next <Blob> / <BlobPrefix> positions, searched again only once passed (never rescanning to the end).
-  let blob = -1;
-  let prefix = -1;
-  while (start >= 0 && end >= 0 && at < end) {
-    if (blob < at && blob !== Number.POSITIVE_INFINITY) blob = xml.indexOf("<Blob>", at);
-    if (blob < 0 || blob > end) blob = Number.POSITIVE_INFINITY;
-    if (prefix < at && prefix !== Number.POSITIVE_INFINITY) prefix = xml.indexOf("<BlobPrefix>", at);
-    if (prefix < 0 || prefix > end) prefix = Number.POSITIVE_INFINITY;
-    if (blob === Number.POSITIVE_INFINITY && prefix === Number.POSITIVE_INFINITY) break;
-    if (prefix < blob) {
-      const close = xml.indexOf("</BlobPrefix>", prefix);
-      const name = scanText(xml.slice(prefix, close), "Name");
-      if (name !== undefined) items.push({ name, isPrefix: true, size: 0 });
-      at = close + 13;
+  for (const [, tag, element = ""] of (end < 0 ? "" : xml.slice(start, end)).matchAll(BLOB)) {
+    const name = scanText(element, "Name");
+    if (name === undefined) continue;
+    if (tag === "BlobPrefix") {
+      items.push({ name, isPrefix: true, size: 0 });
       continue;
     }
-    const close = xml.indexOf("</Blob>", blob);
-    const element = xml.slice(blob, close);
-    const name = scanText(element, "Name");
-    if (name !== undefined) {
-      const modified = scanText(element, "Last-Modified");
-      items.push({
-        name,
-        isPrefix: false,
-        size: Number(scanText(element, "Content-Length") ?? 0),
-        etag: quoteEtag(scanText(element, "Etag")),
-        lastModified: modified === undefined || modified === "" ? undefined : new Date(modified),
-      });
-    }
-    at = close + 7;
+    const modified = scanText(element, "Last-Modified");
+    items.push({
+      name,
+      isPrefix: false,
+      size: Number(scanText(element, "Content-Length") ?? 0),
+      etag: quoteEtag(scanText(element, "Etag")),
+      lastModified: modified === undefined || modified === "" ? undefined : new Date(modified),
+    });
   }
   const next = scanText(end < 0 ? xml : xml.slice(end), "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
 }
+
+/** A blob or a virtual directory of the `<Blobs>` element, with its content. */
+const BLOB = /<(Blob|BlobPrefix)>([\s\S]*?)<\/\1>/g;
