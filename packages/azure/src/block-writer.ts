@@ -61,14 +61,17 @@ function blockId(nonce: string, kind: "s" | "p", index: number): string {
 }
 
 /**
- * True when Put Block From URL failed because the service cannot copy (501, or Azurite's bare
- * 500 when the destination is authorized by an account SAS): the range is then copied through
- * the client instead. Condition failures and auth errors are real and propagate.
+ * True when Put Block From URL failed because the service cannot copy (501, Azurite's bare 500
+ * when the destination is authorized by an account SAS) or could not read the source with the
+ * access it was given (CannotVerifyCopySource: Azurite does not pass a bearer token on to its
+ * own read of the source): the range is then copied through the client instead, still guarded
+ * by the ETag. Condition failures and auth errors of the request itself are real and propagate.
  */
 function cannotCopyServerSide(error: unknown): boolean {
   if (!FusioError.is(error)) return false;
   if (error.kind === "Unsupported") return true;
-  return error.status === 500 && remoteDetails(error)?.code === undefined;
+  const code = remoteDetails(error)?.code;
+  return code === "CannotVerifyCopySource" || (error.status === 500 && code === undefined);
 }
 
 /**
