@@ -243,14 +243,7 @@ export class AzureBlobFs implements CasFs {
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = errorContext("copy", source);
-    const signal = options?.signal;
-    throwIfAborted(signal, context);
-    const sourceName = blobName(source, context);
-    const targetName = blobName(target, context);
-    await (await extras()).copy(this.#client, sourceName, targetName, context, signal);
+    return (await extras()).copy(this.#client, from, to, options);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
@@ -265,11 +258,7 @@ export class AzureBlobFs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = errorContext("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    const name = blobName(key, context);
-    return (await extras()).loadWithTag(this.#client, name, options?.signal);
+    return (await extras()).loadWithTag(this.#client, path, options);
   }
 
   async putConditional(
@@ -278,8 +267,7 @@ export class AzureBlobFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    return (await extras()).putConditional(this.#client, key, data, when, options, errorContext("putConditional", key));
+    return (await extras()).putConditional(this.#client, path, data, when, options);
   }
 }
 

@@ -2,6 +2,7 @@
 // conditional writes, whole-blob reads, the properties an append keeps, copy-source access.
 import {
   type AbortSignalLike,
+  type CallOptions,
   type CasCondition,
   checkBytes,
   checkCasCondition,
@@ -10,10 +11,11 @@ import {
   type Path,
   type PutConditionalOptions,
   throwIfAborted,
+  toPath,
 } from "@fusio/core";
 import { bodyText, collectBody, sleep } from "@fusio/http";
 import { type ExistingBlob, propertyHeaders } from "../block-writer.ts";
-import { type BlobClient, type BlobRequest, blobName, type CallContext } from "./client.ts";
+import { type BlobClient, type BlobRequest, blobName, type CallContext, errorContext } from "./client.ts";
 import { parseListPage, quoteEtag } from "./list-xml.ts";
 import { signBlobSas } from "./sas.ts";
 
@@ -113,13 +115,20 @@ export async function readToEnd(
   }
 }
 
+/** `AzureBlobFs.copy`: Copy Blob, waiting for an asynchronous copy to finish. */
 export async function copy(
   client: BlobClient,
-  sourceName: string,
-  targetName: string,
-  context: ErrorContext,
-  signal: AbortSignalLike | undefined,
+  from: Path | string,
+  to: Path | string,
+  options: CallOptions | undefined,
 ): Promise<void> {
+  const sourcePath = toPath(from);
+  const targetPath = toPath(to);
+  const context = errorContext("copy", sourcePath);
+  const signal = options?.signal;
+  throwIfAborted(signal, context);
+  const sourceName = blobName(sourcePath, context);
+  const targetName = blobName(targetPath, context);
   const source = await sourceUrl(client, sourceName, signal);
   const response = await client.call(
     { method: "PUT", key: targetName, headers: { ...source.headers, "x-ms-copy-source": source.url } },
@@ -142,11 +151,17 @@ export async function copy(
   }
 }
 
+/** `AzureBlobFs.loadWithTag`: the blob's bytes and ETag, undefined when missing. */
 export async function loadWithTag(
   client: BlobClient,
-  name: string,
-  signal: AbortSignalLike | undefined,
+  path: Path | string,
+  options: CallOptions | undefined,
 ): Promise<{ data: Uint8Array; tag: string } | undefined> {
+  const key = toPath(path);
+  const context = errorContext("loadWithTag", key);
+  const signal = options?.signal;
+  throwIfAborted(signal, context);
+  const name = blobName(key, context);
   try {
     const { data, etag } = await readAll(
       client,
@@ -160,18 +175,20 @@ export async function loadWithTag(
   }
 }
 
+/** `AzureBlobFs.putConditional`: Put Blob with If-None-Match: * or If-Match. */
 export async function putConditional(
   client: BlobClient,
-  path: Path,
+  path: Path | string,
   data: Uint8Array,
   when: CasCondition,
   options: PutConditionalOptions,
-  context: ErrorContext,
 ): Promise<string> {
+  const key = toPath(path);
+  const context = errorContext("putConditional", key);
   checkBytes(data, "data", context);
   checkCasCondition(when, context);
   throwIfAborted(options.signal, context);
-  const name = blobName(path, context);
+  const name = blobName(key, context);
   const headers: Record<string, string> = {
     ...propertyHeaders({ contentType: options.contentType, metadata: options.metadata }),
     "x-ms-blob-type": "BlockBlob",
