@@ -9,7 +9,6 @@ import {
 import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
-import { azureError } from "./errors.ts";
 
 /** One Blob service request. Header names are lower case; query values are not encoded. */
 export interface BlobRequest {
@@ -138,7 +137,8 @@ export class BlobClient {
             // The status and headers still say what went wrong.
           }
         }
-        throw azureError(response.status, response.headers, text, errorContext);
+        // Error responses are mapped by internal/errors.ts, loaded with the first one.
+        throw (await extras()).azureError(response.status, response.headers, text, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );

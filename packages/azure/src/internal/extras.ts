@@ -4,6 +4,7 @@
 // tokens, SAS signing. One module keeps the split to one lazy chunk.
 export { BlockWriter } from "../block-writer.ts";
 export { bearerAuthorizer } from "./bearer.ts";
+export { azureError } from "./errors.ts";
 export { ListOrder } from "./list-xml.ts";
 export { copy, describe, loadWithTag, putConditional, readToEnd } from "./ops.ts";
 export { signBlobSas } from "./sas.ts";
