@@ -6,7 +6,6 @@ import {
   type CasCondition,
   checkBytes,
   checkCasCondition,
-  type ErrorContext,
   FusioError,
   type Path,
   type PutConditionalOptions,
