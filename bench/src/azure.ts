@@ -2,11 +2,9 @@
 // the floor, raw undici.request() with a node:crypto Shared Key signer. Each group starts a
 // fresh Azurite (it frees deleted blobs only every 10 minutes, so memory would pile up).
 import { createHmac } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { UndiciHttpClient } from "@fusio/node/http";
-import { build, stop as stopEsbuild } from "esbuild";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
@@ -361,79 +359,7 @@ function listGroup(): BenchGroup {
   );
 }
 
-/** The Azure job of DESIGN.md's bundle budget, bundled for browsers with esbuild, gzip -9. */
-export async function azureBundleSizes(): Promise<Array<{ name: string; minified: number; gzip: number }>> {
-  const jobs = {
-    "@fusio/azure (fetch, Shared Key on WebCrypto)": `
-      import { AzureBlobFs } from "@fusio/azure";
-      export async function job(accountKey) {
-        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { accountKey } });
-        const file = await fs.open("data/in.bin");
-        const head = await file.readExactAt(new Uint8Array(100), 1000);
-        await file.close();
-        const out = await fs.open("data/out.bin", { create: true, truncate: true });
-        await out.writeAll(head);
-        await out.close();
-        const names = [];
-        for await (const entry of fs.list("data")) names.push(entry.path.raw);
-        return names;
-      }`,
-    "@fusio/azure (fetch, SAS)": `
-      import { AzureBlobFs } from "@fusio/azure";
-      export async function job(sasToken) {
-        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { sasToken } });
-        const file = await fs.open("data/in.bin");
-        const head = await file.readExactAt(new Uint8Array(100), 1000);
-        await file.close();
-        const out = await fs.open("data/out.bin", { create: true, truncate: true });
-        await out.writeAll(head);
-        await out.close();
-        const names = [];
-        for await (const entry of fs.list("data")) names.push(entry.path.raw);
-        return names;
-      }`,
-    "@azure/storage-blob (SAS)": `
-      import { BlobServiceClient } from "@azure/storage-blob";
-      // Its browser build has no Shared Key: a SAS it is.
-      export async function job(sas) {
-        const container = new BlobServiceClient("https://acct.blob.core.windows.net?" + sas).getContainerClient("data");
-        const head = await container.getBlobClient("data/in.bin").downloadToBuffer(1000, 100);
-        await container.getBlockBlobClient("data/out.bin").upload(head, head.length);
-        const names = [];
-        for await (const blob of container.listBlobsByHierarchy("/", { prefix: "data/" })) names.push(blob.name);
-        return names;
-      }`,
-  };
-  const sizes = [];
-  for (const [name, contents] of Object.entries(jobs)) {
-    const result = await build({
-      stdin: { contents, resolveDir: new URL(".", import.meta.url).pathname, loader: "js" },
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["source"],
-      write: false,
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0]?.contents ?? new Uint8Array(0);
-    sizes.push({ name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length });
-  }
-  await stopEsbuild();
-  return sizes;
-}
-
+// The bundle sizes of the Azure job are measured with the other jobs' (size/), not here.
 export async function azureGroups(): Promise<BenchGroup[]> {
-  const sizes = await azureBundleSizes();
-  console.log(
-    [
-      "### Azure: bundle of the job (open, read 100 bytes at an offset, write an object, list a prefix), esbuild --minify, gzip -9",
-      "",
-      "| bundle | minified bytes | gzip bytes |",
-      "|---|---:|---:|",
-      ...sizes.map((size) => `| ${size.name} | ${size.minified} | ${size.gzip} |`),
-      "",
-    ].join("\n"),
-  );
   return [await readGroup(1), await readGroup(16), uploadGroup(), blockUploadGroup(), listGroup()];
 }
