@@ -1,4 +1,4 @@
-// Azure Blob on Azurite: fusio (fetch, and an undici HttpClient) against @azure/storage-blob and
+// Azure Blob on Azurite: fusio (fetch, and its Node transport @fusio/node/http) against @azure/storage-blob and
 // the floor, raw undici.request() with a node:crypto Shared Key signer. Each group starts a
 // fresh Azurite (it frees deleted blobs only every 10 minutes, so memory would pile up).
 import { createHmac } from "node:crypto";
@@ -8,6 +8,18 @@ import { UndiciHttpClient } from "@fusio/node/http";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
+import {
+  countList,
+  expectListed,
+  IN_FLIGHT,
+  LARGE_UPLOAD,
+  LIST_COUNT,
+  MiB,
+  PART_SIZE,
+  pattern,
+  pool,
+  writeInChunks,
+} from "./remote-workloads.ts";
 
 const CONTAINER = "bench";
 const KEY = Buffer.from(DEVELOPMENT_KEY, "base64");
@@ -150,7 +162,7 @@ function lazyGroup(
 
 const SDK = "@azure/storage-blob";
 const FLOOR = "undici.request + node:crypto (floor)";
-const FUSIO_UNDICI = "AzureBlobFs + undici HttpClient";
+const FUSIO_UNDICI = "AzureBlobFs + @fusio/node/http";
 const FUSIO_FETCH = "AzureBlobFs + fetch (default)";
 const NAMES = [SDK, FLOOR, FUSIO_UNDICI, FUSIO_FETCH];
 
@@ -225,18 +237,10 @@ function uploadGroup(): BenchGroup {
 }
 
 function blockUploadGroup(): BenchGroup {
-  const size = 256 * 1024 * 1024;
-  const blockSize = 8 * 1024 * 1024;
-  const data = new Uint8Array(size).map((_, i) => i & 0xff);
-  const chunk = 1024 * 1024;
-  const viaFusio = async (fs: AzureBlobFs) => {
-    const file = await fs.open("large.bin", { create: true, truncate: true });
-    for (let offset = 0; offset < size; offset += chunk) await file.writeAll(data.subarray(offset, offset + chunk));
-    await file.close();
-  };
+  const data = pattern(LARGE_UPLOAD);
   return lazyGroup(
     {
-      title: "Azure: 256 MiB upload, 8 MiB blocks, 4 in flight (MB/s)",
+      title: `Azure: 256 MiB upload, ${PART_SIZE / MiB} MiB blocks, ${IN_FLIGHT} in flight (MB/s)`,
       baseline: SDK,
       opsPerRound: 1,
       rounds: 3,
@@ -249,8 +253,8 @@ function blockUploadGroup(): BenchGroup {
         container: CONTAINER,
         endpoint: env.azurite.endpoint,
         credential: { accountKey: DEVELOPMENT_KEY },
-        blockSize,
-        concurrency: 4,
+        blockSize: PART_SIZE,
+        concurrency: IN_FLIGHT,
       };
       const fetchFs = new AzureBlobFs(options);
       const undiciFs = new AzureBlobFs({
@@ -261,70 +265,54 @@ function blockUploadGroup(): BenchGroup {
         [SDK]: () =>
           env.sdk
             .getBlockBlobClient("large.bin")
-            .uploadData(data, { blockSize, concurrency: 4, maxSingleShotSize: blockSize }),
+            .uploadData(data, { blockSize: PART_SIZE, concurrency: IN_FLIGHT, maxSingleShotSize: PART_SIZE }),
         [FLOOR]: async () => {
           const path = `${env.containerPath}/large.bin`;
-          const ids = Array.from({ length: size / blockSize }, (_, i) =>
+          const ids = Array.from({ length: Math.ceil(data.length / PART_SIZE) }, (_, i) =>
             Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"),
           );
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: 4 }, async () => {
-              while (next < ids.length) {
-                const i = next++;
-                await env.floor.send(
-                  "PUT",
-                  path,
-                  [
-                    ["comp", "block"],
-                    ["blockid", ids[i] as string],
-                  ],
-                  {},
-                  data.subarray(i * blockSize, (i + 1) * blockSize),
-                );
-              }
-            }),
+          await pool(ids.length, IN_FLIGHT, (i) =>
+            env.floor.send(
+              "PUT",
+              path,
+              [
+                ["comp", "block"],
+                ["blockid", ids[i] as string],
+              ],
+              {},
+              data.subarray(i * PART_SIZE, (i + 1) * PART_SIZE),
+            ),
           );
           const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
           await env.floor.send("PUT", path, [["comp", "blocklist"]], {}, Buffer.from(xml));
         },
-        [FUSIO_UNDICI]: () => viaFusio(undiciFs),
-        [FUSIO_FETCH]: () => viaFusio(fetchFs),
+        [FUSIO_UNDICI]: () => writeInChunks(undiciFs, "large.bin", data),
+        [FUSIO_FETCH]: () => writeInChunks(fetchFs, "large.bin", data),
       };
     },
     NAMES,
-    { unitsPerOp: size },
+    { unitsPerOp: LARGE_UPLOAD },
   );
 }
 
 function listGroup(): BenchGroup {
-  const count = 5000;
   return lazyGroup(
     { title: "Azure: list 5,000 blobs (lists/s)", baseline: SDK, opsPerRound: 5, rounds: 5, warmup: 2 },
     async (env) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < count) {
-            const i = next++;
-            await env.floor.send(
-              "PUT",
-              `${env.containerPath}/list/${String(i).padStart(5, "0")}.bin`,
-              [],
-              { "x-ms-blob-type": "BlockBlob" },
-              Uint8Array.of(1),
-            );
-          }
-        }),
+      await pool(LIST_COUNT, 32, (i) =>
+        env.floor.send(
+          "PUT",
+          `${env.containerPath}/list/${String(i).padStart(5, "0")}.bin`,
+          [],
+          { "x-ms-blob-type": "BlockBlob" },
+          Uint8Array.of(1),
+        ),
       );
-      const expect = (seen: number) => {
-        if (seen !== count) throw new Error(`listed ${seen} of ${count}`);
-      };
       return {
         [SDK]: async () => {
           let seen = 0;
           for await (const _ of env.sdk.listBlobsFlat({ prefix: "list/" })) seen++;
-          expect(seen);
+          expectListed(seen);
         },
         [FLOOR]: async () => {
           const { body } = await env.floor.send(
@@ -334,25 +322,17 @@ function listGroup(): BenchGroup {
               ["restype", "container"],
               ["comp", "list"],
               ["prefix", "list/"],
-              ["maxresults", "5000"],
+              ["maxresults", String(LIST_COUNT)],
             ],
             {},
           );
           const text = (body as Buffer).toString("utf8");
           let seen = 0;
           for (const _ of text.matchAll(/<Name>([^<]*)<\/Name>[\s\S]*?<Content-Length>(\d+)</g)) seen++;
-          expect(seen);
+          expectListed(seen);
         },
-        [FUSIO_UNDICI]: async () => {
-          let seen = 0;
-          for await (const _ of env.undiciFs.list("list", { recursive: true })) seen++;
-          expect(seen);
-        },
-        [FUSIO_FETCH]: async () => {
-          let seen = 0;
-          for await (const _ of env.fetchFs.list("list", { recursive: true })) seen++;
-          expect(seen);
-        },
+        [FUSIO_UNDICI]: async () => expectListed(await countList(env.undiciFs, "list")),
+        [FUSIO_FETCH]: async () => expectListed(await countList(env.fetchFs, "list")),
       };
     },
     NAMES,
