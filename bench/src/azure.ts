@@ -8,6 +8,7 @@ import { UndiciHttpClient } from "@fusio/node/http";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
+import type { MemoryGroup } from "./peak-memory.ts";
 import {
   countList,
   expectListed,
@@ -18,8 +19,10 @@ import {
   PART_SIZE,
   pattern,
   pool,
+  UPLOAD_MEMORY_BOUND,
   writeInChunks,
 } from "./remote-workloads.ts";
+import { startAzurite as startSilentAzurite } from "./servers.ts";
 
 const CONTAINER = "bench";
 const KEY = Buffer.from(DEVELOPMENT_KEY, "base64");
@@ -342,4 +345,30 @@ function listGroup(): BenchGroup {
 // The bundle sizes of the Azure job are measured with the other jobs' (size/), not here.
 export async function azureGroups(): Promise<BenchGroup[]> {
   return [await readGroup(1), await readGroup(16), uploadGroup(), blockUploadGroup(), listGroup()];
+}
+
+/**
+ * Peak memory of a 1 GiB streaming upload, fusio (both clients) and the SDK's uploadStream, each
+ * in its own process, against one Azurite (servers.ts: silent, its output never piles up in a
+ * pipe while the parent waits for a case).
+ */
+export async function azureMemoryGroups(): Promise<MemoryGroup[]> {
+  const azurite = await startSilentAzurite();
+  const args = { ...azurite.config, container: CONTAINER, key: "memory-1gib.bin" };
+  const credential = new StorageSharedKeyCredential(args.accountName, args.accountKey);
+  await new BlobServiceClient(args.accountUrl, credential).getContainerClient(CONTAINER).createIfNotExists();
+  const module = new URL("./upload-1gib.ts", import.meta.url).pathname;
+  return [
+    {
+      title: `Azure (Azurite): peak RSS of a 1 GiB streaming upload, ${PART_SIZE / MiB} MiB blocks, ${IN_FLIGHT} in flight`,
+      budgetBytes: UPLOAD_MEMORY_BOUND,
+      bytes: 1024 * MiB,
+      teardown: () => azurite.stop(),
+      cases: [
+        { name: FUSIO_UNDICI, module, exportName: "azureFusio", args: { ...args, client: "undici" } },
+        { name: FUSIO_FETCH, module, exportName: "azureFusio", args: { ...args, client: "fetch" } },
+        { name: `${SDK} uploadStream`, module, exportName: "azureSdk", args },
+      ],
+    },
+  ];
 }

@@ -10,6 +10,7 @@ import { CEPH_PACIFIC_COMPAT, encodeKey, encodeQuery, S3Fs, type S3FsOptions } f
 import { nodeSigner } from "@fusio/s3/node-signer";
 import { Agent, type Dispatcher, request } from "undici";
 import type { BenchGroup } from "./harness.ts";
+import type { MemoryGroup } from "./peak-memory.ts";
 import {
   countList,
   expectListed,
@@ -20,6 +21,7 @@ import {
   PART_SIZE,
   pattern,
   pool,
+  UPLOAD_MEMORY_BOUND,
   writeInChunks,
 } from "./remote-workloads.ts";
 import { type S3Config, type Server, startS3 } from "./servers.ts";
@@ -41,6 +43,12 @@ function s3Server(): Promise<Server<S3Config>> {
     return server;
   });
   return shared;
+}
+
+async function stopS3Server(): Promise<void> {
+  const server = shared;
+  shared = undefined;
+  await (await server?.catch(() => undefined))?.stop();
 }
 
 /** The options every S3Fs of the benchmark shares (RGW Pacific's quirks unless S3_ENDPOINT is another server). */
@@ -314,6 +322,30 @@ export async function s3Groups(): Promise<BenchGroup[]> {
         },
         { name: FUSIO_FETCH, op: async () => expectListed(await countList(fetchFs, "bench/list")) },
         { name: FUSIO_UNDICI, op: async () => expectListed(await countList(undiciFs, "bench/list")) },
+      ],
+    },
+  ];
+}
+
+/** Peak memory of a 1 GiB streaming upload, fusio (both clients) and lib-storage, each in its own process. */
+export async function s3MemoryGroups(): Promise<MemoryGroup[]> {
+  const config = (await s3Server()).config;
+  const module = new URL("./upload-1gib.ts", import.meta.url).pathname;
+  const args = { ...fusioOptions(config), key: "bench/memory-1gib.bin" };
+  // The bucket may not exist yet when only the memory part runs.
+  const floor = new Floor(config, new Agent());
+  await (await floor.send("PUT", "", { allow: 409 })).body.dump();
+  await floor.dispatcher.close();
+  return [
+    {
+      title: `S3 (Ceph RGW): peak RSS of a 1 GiB streaming upload, ${PART_SIZE / MiB} MiB parts, ${IN_FLIGHT} in flight`,
+      budgetBytes: UPLOAD_MEMORY_BOUND,
+      bytes: 1024 * MiB,
+      teardown: stopS3Server,
+      cases: [
+        { name: FUSIO_UNDICI, module, exportName: "s3Fusio", args: { ...args, client: "undici" } },
+        { name: FUSIO_FETCH, module, exportName: "s3Fusio", args: { ...args, client: "fetch" } },
+        { name: "@aws-sdk/lib-storage Upload (stream body)", module, exportName: "s3Sdk", args },
       ],
     },
   ];
