@@ -1,8 +1,8 @@
 // S3 against a Ceph RGW in the same run: fusio (its Node transport @fusio/node/http, and the
 // default fetch client) versus @aws-sdk/client-s3 (+ @aws-sdk/lib-storage for the large upload),
 // with raw undici.request() + the native node:crypto SigV4 signer as the floor. Uses S3_ENDPOINT
-// & co. when set, else one throwaway Ceph (servers.ts startS3) shared by the speed groups and the
-// peak-memory group of this run, stopped after the memory group or at exit.
+// & co. when set, else a throwaway Ceph (servers.ts startS3) for the speed groups and another for
+// the peak-memory group, each stopped after its last group (or at exit).
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { UndiciHttpClient } from "@fusio/node/http";
@@ -176,9 +176,12 @@ export async function s3Groups(): Promise<BenchGroup[]> {
   const fetchFs = new S3Fs(options);
   const undiciFs = new S3Fs({ ...options, http: new UndiciHttpClient({ dispatcher: fusioAgent }) });
   const floor = new Floor(config, floorAgent);
+  // After the last group: the memory group (or the next run) starts a fresh server, so an idle Ceph
+  // never runs beside the other groups and the 1 GiB uploads start on an empty OSD.
   const teardown = async () => {
     sdk.destroy();
     await Promise.allSettled([floorAgent.close(), fusioAgent.close()]);
+    await stopS3Server();
   };
 
   // CreateBucket (an existing one of ours is fine).
@@ -277,7 +280,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
       title: `S3: 256 MiB multipart upload, ${PART_SIZE / MiB} MiB parts, ${IN_FLIGHT} in flight (MB/s)`,
       baseline: SDK_UPLOAD,
       opsPerRound: 1,
-      rounds: 3,
+      rounds: 5,
       warmup: 1,
       unit: "MB/s",
       cases: [
@@ -299,7 +302,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
     {
       title: "S3: list 5,000 keys (lists/s)",
       baseline: SDK,
-      opsPerRound: 5,
+      opsPerRound: 10,
       rounds: 5,
       warmup: 2,
       teardown,
