@@ -1,6 +1,7 @@
-// Azure Blob on Azurite: fusio (fetch, and its Node transport @fusio/node/http) against @azure/storage-blob and
-// the floor, raw undici.request() with a node:crypto Shared Key signer. Each group starts a
-// fresh Azurite (it frees deleted blobs only every 10 minutes, so memory would pile up).
+// Azure Blob on Azurite: fusio (fetch, and its Node transport @fusio/node/http) against
+// @azure/storage-blob and the floor, raw undici.request() with a node:crypto Shared Key signer.
+// Each group starts a fresh Azurite (it frees deleted blobs only every 10 minutes, so memory
+// would pile up).
 import { createHmac } from "node:crypto";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
