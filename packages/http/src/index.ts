@@ -1,7 +1,6 @@
 export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
 export { parseRetryAfter, type RemoteErrorDetails, remoteDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
-export { PartScheduler, type PartSchedulerOptions, type PartUpload } from "./part-scheduler.ts";
 export {
   backoffDelay,
   DEFAULT_RETRY,
