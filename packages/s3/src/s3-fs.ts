@@ -17,15 +17,16 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, collectBody, discardBody } from "@fusio/http";
+import { bodyText, discardBody } from "@fusio/http";
 import { S3Client } from "./internal/client.ts";
-import { errorIn200 } from "./internal/errors.ts";
 import { headObject, type ObjectHead } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
-import { MultipartUpload } from "./internal/multipart.ts";
-import { ifMatchValue, putObject } from "./internal/put.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3FsOptions } from "./options.ts";
 import { S3File, type S3FileConfig } from "./s3-file.ts";
+
+let extrasModule: Promise<typeof import("./internal/extras.ts")> | undefined;
+/** Copy and CAS, loaded at first use. */
+const extras = (): Promise<typeof import("./internal/extras.ts")> => (extrasModule ??= import("./internal/extras.ts"));
 
 /**
  * An S3 bucket (AWS or any S3-compatible server) as a fusio {@link CasFs}. Keys are `Path.raw`;
@@ -98,7 +99,7 @@ export class S3Fs implements CasFs {
     if (head === undefined && !open.create && !(open.truncate && open.create)) {
       throw new FusioError("NotFound", "no such object", context);
     }
-    if (open.append && head?.customerKey) {
+    if (open.append && head && head.headers.get("x-amz-server-side-encryption-customer-algorithm") !== null) {
       throw new FusioError(
         "Unsupported",
         "appending to an object encrypted with a customer key (SSE-C) is not supported",
@@ -200,42 +201,7 @@ export class S3Fs implements CasFs {
     const signal = options?.signal;
     throwIfAborted(signal, context);
     if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    const head = await headObject(this.#client, source.raw, context, signal);
-    if (head === undefined) throw new FusioError("NotFound", "no such object", context);
-    if (head.size <= MAX_COPY_PART) {
-      await this.#client.send(
-        {
-          method: "PUT",
-          key: target.raw,
-          headers: {
-            "x-amz-copy-source": this.#client.copySource(source.raw),
-            "x-amz-copy-source-if-match": head.etag,
-          },
-          idempotent: true,
-          context,
-          signal,
-        },
-        async (response) => {
-          const failure = errorIn200(await bodyText(response.body), context);
-          if (failure) throw failure;
-        },
-      );
-      return;
-    }
-    const upload = await MultipartUpload.create(this.#client, target.raw, head.preserved, context, signal);
-    try {
-      const ranges: Array<[number, number]> = [];
-      for (let start = 0; start < head.size; start += MAX_COPY_PART) {
-        ranges.push([start, Math.min(head.size, start + MAX_COPY_PART) - 1]);
-      }
-      const etags = await Promise.all(
-        ranges.map((range, i) => upload.uploadPartCopy(i + 1, source.raw, range, head.etag, context, signal)),
-      );
-      await upload.complete(etags, context, signal);
-    } catch (error) {
-      await upload.abort(context).catch(() => undefined);
-      throw error;
-    }
+    await (await extras()).copyObject(this.#client, source.raw, target.raw, context, signal);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
@@ -255,21 +221,7 @@ export class S3Fs implements CasFs {
     const context = this.#context("loadWithTag", key);
     throwIfAborted(options?.signal, context);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    return this.#client.send(
-      { method: "GET", key: key.raw, idempotent: true, context, signal: options?.signal, accept: [404] },
-      async (response) => {
-        if (response.status === 404) {
-          await discardBody(response.body);
-          return undefined;
-        }
-        const length = Number(response.headers.get("content-length") ?? Number.NaN);
-        const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
-        if (!Number.isNaN(length) && data.length !== length) {
-          throw new FusioError("Io", "the body ended early", { ...context, retryable: true });
-        }
-        return { data, tag: response.headers.get("etag") ?? "" };
-      },
-    );
+    return (await extras()).loadWithTag(this.#client, key.raw, context, options?.signal);
   }
 
   /**
@@ -289,17 +241,7 @@ export class S3Fs implements CasFs {
     checkCasCondition(when, context);
     throwIfAborted(options.signal, context);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    const headers: Record<string, string> =
-      "ifNotExists" in when ? { "if-none-match": "*" } : { "if-match": ifMatchValue(this.#client, when.ifMatch) };
-    if (options.contentType !== undefined) headers["content-type"] = options.contentType;
-    for (const [name, value] of Object.entries(options.metadata ?? {})) {
-      headers[`x-amz-meta-${name.toLowerCase()}`] = value;
-    }
-    const tag = await putObject(this.#client, key.raw, data, { headers, context, signal: options.signal });
-    if (tag !== "") return tag;
-    // Some servers omit the ETag of a conditional PUT: read it back.
-    const head = await headObject(this.#client, key.raw, context, options.signal);
-    return head?.etag ?? "";
+    return (await extras()).putConditional(this.#client, key.raw, data, when, options, context);
   }
 }
 

@@ -12,7 +12,8 @@ import { cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import type { S3Compat, S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
-import { s3Error } from "./errors.ts";
+
+let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
 /** One S3 API call. */
 export interface S3Call {
@@ -114,7 +115,9 @@ export class S3Client {
           return handle(response);
         }
         const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
-        throw s3Error(response.status, response.headers, text, call.context);
+        // Error responses are rare: their mapping (a table of S3 codes) loads at the first one.
+        errorsModule ??= import("./errors.ts");
+        throw (await errorsModule).s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );

@@ -8,42 +8,15 @@ export interface ObjectHead {
   /** The ETag as sent (with quotes). */
   readonly etag: string;
   readonly lastModified: Date | undefined;
-  /** Headers a rewrite (append, multipart copy) must carry over to keep the object as it was. */
-  readonly preserved: Readonly<Record<string, string>>;
-  /** The object is encrypted with a customer key (SSE-C): it cannot be spliced without that key. */
-  readonly customerKey: boolean;
-}
-
-const PRESERVED = [
-  "content-type",
-  "cache-control",
-  "content-disposition",
-  "content-encoding",
-  "content-language",
-  "expires",
-  "x-amz-storage-class",
-  "x-amz-server-side-encryption",
-  "x-amz-server-side-encryption-aws-kms-key-id",
-  "x-amz-server-side-encryption-context",
-  "x-amz-server-side-encryption-bucket-key-enabled",
-  "x-amz-website-redirect-location",
-];
-
-/** The `x-amz-meta-*` headers of a response. */
-function userMetadata(headers: HttpResponse["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-")) out[lower] = value;
-  });
-  return out;
+  /** The response headers (a rewrite reads what it must carry over from them, see `preserved`). */
+  readonly headers: HttpResponse["headers"];
 }
 
 /**
  * HEAD of `key`, or undefined when it does not exist.
  * [HeadObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
  */
-export async function headObject(
+export function headObject(
   client: S3Client,
   key: string,
   context: ErrorContext,
@@ -53,18 +26,12 @@ export async function headObject(
     await discardBody(response.body);
     if (response.status === 404) return undefined;
     const headers = response.headers;
-    const preserved: Record<string, string> = userMetadata(headers);
-    for (const name of PRESERVED) {
-      const value = headers.get(name);
-      if (value !== null && value !== "") preserved[name] = value;
-    }
     const lastModified = headers.get("last-modified");
     return {
       size: Number(headers.get("content-length") ?? 0),
       etag: headers.get("etag") ?? "",
       lastModified: lastModified ? new Date(lastModified) : undefined,
-      preserved,
-      customerKey: headers.get("x-amz-server-side-encryption-customer-algorithm") !== null,
+      headers,
     };
   });
 }

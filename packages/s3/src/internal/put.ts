@@ -18,7 +18,7 @@ export function putObject(
   key: string,
   body: Uint8Array,
   options: {
-    headers?: Readonly<Record<string, string>>;
+    headers?: Readonly<Record<string, string>> | undefined;
     context: ErrorContext;
     signal: AbortSignalLike | undefined;
   },
