@@ -14,13 +14,4 @@ export {
 } from "./retry.ts";
 export { sanitizeError, stripUrls } from "./sanitize.ts";
 export { type SendOptions, sendRequest } from "./send.ts";
-export {
-  decodeXmlText,
-  escapeXml,
-  localName,
-  parseXml,
-  type XmlElement,
-  xmlChild,
-  xmlChildren,
-  xmlText,
-} from "./xml.ts";
+export { decodeXmlText, escapeXml } from "./xml-text.ts";
