@@ -1,4 +1,5 @@
 import {
+  type AbortSignalLike,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -17,9 +18,9 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http";
+import { bodyText } from "@fusio/http";
 import { S3Client } from "./internal/client.ts";
-import { headObject, type ObjectHead } from "./internal/head.ts";
+import { headObject } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3FsOptions } from "./options.ts";
 import { S3File, type S3FileConfig } from "./s3-file.ts";
@@ -80,43 +81,31 @@ export class S3Fs implements CasFs {
     this.id = `s3:${this.endpoint}/${this.bucket}`;
   }
 
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = this.#context("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    if (open.syncOnClose === "all") {
-      throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
-    }
+    const [key, context] = at("open", path, options.signal);
+    if (open.syncOnClose === "all") throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
     // A handle that replaces a possibly missing object needs no HEAD.
     const head =
       open.create && open.truncate ? undefined : await headObject(this.#client, key.raw, context, options.signal);
-    if (head === undefined && !open.create && !(open.truncate && open.create)) {
-      throw new FusioError("NotFound", "no such object", context);
-    }
+    if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
     if (open.append && head && head.headers.get("x-amz-server-side-encryption-customer-algorithm") !== null) {
-      throw new FusioError(
-        "Unsupported",
-        "appending to an object encrypted with a customer key (SSE-C) is not supported",
-        context,
-      );
+      throw new FusioError("Unsupported", "appending to an SSE-C encrypted object is not supported", context);
     }
     return new S3File(this.#file, key, open, head);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
+    const [key, context] = at("stat", path, options?.signal, true);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const head = await headObject(this.#client, key.raw, context, options?.signal);
     if (head === undefined) throw new FusioError("NotFound", "no such object", context);
-    return meta(key, head);
+    return {
+      path: key,
+      size: head.size,
+      ...(head.lastModified && { lastModified: head.lastModified }),
+      ...(head.etag && { etag: head.etag }),
+    };
   }
 
   /**
@@ -125,9 +114,7 @@ export class S3Fs implements CasFs {
    * are merged into one key-ordered stream.
    */
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = this.#context("list", base);
-    throwIfAborted(options.signal, context);
+    const [base, context] = at("list", dir, options.signal, true);
     const prefix = base.isRoot ? "" : `${base.raw}/`;
     let token: string | undefined;
     do {
@@ -174,19 +161,16 @@ export class S3Fs implements CasFs {
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, this.#context("createDirAll", key));
+    at("createDirAll", path, options?.signal, true);
   }
 
   /** [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html); a missing key resolves. */
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+    const [key, context] = at("remove", path, options?.signal);
+    const signal = options?.signal;
     await this.#client.send(
-      { method: "DELETE", key: key.raw, idempotent: true, context, signal: options?.signal, accept: [404] },
-      (response) => discardBody(response.body),
+      { method: "DELETE", key: key.raw, idempotent: true, context, signal, accept: [404] },
+      () => undefined,
     );
   }
 
@@ -195,21 +179,15 @@ export class S3Fs implements CasFs {
    * up to 5 GiB, a multipart copy above. Guarded by the source's ETag so the copy is one version.
    */
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
     const target = toPath(to);
-    const context = this.#context("copy", source);
-    const signal = options?.signal;
-    throwIfAborted(signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    await (await extras()).copyObject(this.#client, source.raw, target.raw, context, signal);
+    const [source, context] = at("copy", from, options?.signal);
+    if (target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+    await (await extras()).copyObject(this.#client, source.raw, target.raw, context, options?.signal);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
     toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
-    throw new FusioError("Unsupported", "S3 has no links", context);
+    throw new FusioError("Unsupported", "S3 has no links", at("link", from, options?.signal, true)[1]);
   }
 
   /** GET of the whole object with its ETag; undefined when missing. */
@@ -217,10 +195,7 @@ export class S3Fs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+    const [key, context] = at("loadWithTag", path, options?.signal);
     return (await extras()).loadWithTag(this.#client, key.raw, context, options?.signal);
   }
 
@@ -235,14 +210,25 @@ export class S3Fs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
+    const [key, context] = at("putConditional", path, options.signal);
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
     return (await extras()).putConditional(this.#client, key.raw, data, when, options, context);
   }
+}
+
+/** The key and error context of `op` on `path`; rejects an aborted call and (unless `root`) the root. */
+function at(
+  op: string,
+  path: Path | string,
+  signal: AbortSignalLike | undefined,
+  root?: boolean,
+): [Path, ErrorContext] {
+  const key = toPath(path);
+  const context = { op, path: key.raw, backend: "s3" };
+  throwIfAborted(signal, context);
+  if (!root && key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+  return [key, context];
 }
 
 function parseKey(key: string): Path | undefined {
@@ -251,13 +237,4 @@ function parseKey(key: string): Path | undefined {
   } catch {
     return undefined;
   }
-}
-
-function meta(path: Path, head: ObjectHead): FileMeta {
-  return {
-    path,
-    size: head.size,
-    ...(head.lastModified && { lastModified: head.lastModified }),
-    ...(head.etag && { etag: head.etag }),
-  };
 }

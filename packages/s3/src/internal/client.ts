@@ -6,7 +6,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "@fusio/core";
-import { bodyText, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
+import { bodyText, discardBody, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
 import { defaultSigner } from "#default-signer";
 import { cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
@@ -98,11 +98,12 @@ export class S3Client {
   }
 
   /**
-   * Sends `call` (signed afresh on every try) and hands a successful response to `handle`,
+   * Sends `call` (signed afresh on every try) and hands a successful response to `handle`
+   * (its body is released afterwards, read or not),
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
    * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
    */
-  async send<T>(call: S3Call, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
+  async send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
     return withRetry(
       async () => {
         const request = await this.#sign(call);
@@ -112,7 +113,13 @@ export class S3Client {
           context: call.context,
         });
         if ((response.status >= 200 && response.status < 300) || call.accept?.includes(response.status)) {
-          return handle(response);
+          try {
+            return await handle(response);
+          } finally {
+            // Whatever the handler left unread (all of a HEAD, the rest after a failure) is
+            // released here, which frees the connection.
+            await discardBody(response.body);
+          }
         }
         const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
         // Error responses are rare: their mapping (a table of S3 codes) loads at the first one.

@@ -1,5 +1,4 @@
 import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
-import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
 /** What a HEAD tells about an object. */
@@ -22,8 +21,7 @@ export function headObject(
   context: ErrorContext,
   signal: AbortSignalLike | undefined,
 ): Promise<ObjectHead | undefined> {
-  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, async (response) => {
-    await discardBody(response.body);
+  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, (response) => {
     if (response.status === 404) return undefined;
     const headers = response.headers;
     const lastModified = headers.get("last-modified");

@@ -1,5 +1,5 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
-import { parseXml, xmlChildren, xmlText } from "@fusio/http";
+import { decodeXmlText } from "@fusio/http";
 
 /** One object of a ListObjectsV2 page. */
 export interface ListedObject {
@@ -18,33 +18,42 @@ export interface ListPage {
   readonly nextToken: string | undefined;
 }
 
+/** The decoded text of the first `<name>` leaf in `xml` (any namespace prefix), or undefined. */
+function leaf(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<(?:[\\w.-]+:)?${name}>([^<]*)<`).exec(xml);
+  return match ? decodeXmlText(match[1] as string) : undefined;
+}
+
 /**
- * Reads a ListObjectsV2 response.
- * [ListObjectsV2](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)
+ * Reads a ListObjectsV2 response
+ * ([ListObjectsV2](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)).
+ * The document has a fixed shape (a `ListBucketResult` of `Contents` and `CommonPrefixes`
+ * entries whose fields are text leaves; `<` in text is always escaped), so it is scanned
+ * entry by entry rather than built into a tree: the list path does without the XML reader.
  */
 export function parseListPage(xml: string, context: ErrorContext): ListPage {
-  let root: ReturnType<typeof parseXml>;
-  try {
-    root = parseXml(xml);
-  } catch (error) {
-    throw new FusioError("Remote", "the list response is not XML", { ...context, retryable: true, cause: error });
-  }
-  if (root.name !== "ListBucketResult") {
-    throw new FusioError("Remote", `unexpected list response <${root.name}>`, context);
-  }
-  const urlEncoded = xmlText(root, "EncodingType") === "url";
+  const root = /<([A-Za-z_][^\s/>]*)/.exec(xml)?.[1];
+  if (root === undefined)
+    throw new FusioError("Remote", "the list response is not XML", { ...context, retryable: true });
+  if (root !== "ListBucketResult") throw new FusioError("Remote", `unexpected list response <${root}>`, context);
+  const urlEncoded = leaf(xml, "EncodingType") === "url";
   const decode = (value: string): string => (urlEncoded ? decodeURIComponent(value.replace(/\+/g, " ")) : value);
-  const objects = xmlChildren(root, "Contents").map((entry): ListedObject => {
-    const modified = xmlText(entry, "LastModified");
-    return {
-      key: decode(xmlText(entry, "Key") ?? ""),
-      size: Number(xmlText(entry, "Size") ?? 0),
-      etag: xmlText(entry, "ETag"),
+  const objects: ListedObject[] = [];
+  const prefixes: string[] = [];
+  for (const [, name, body] of xml.matchAll(/<(?:[\w.-]+:)?(Contents|CommonPrefixes)>([\s\S]*?)<\/(?:[\w.-]+:)?\1>/g)) {
+    const entry = body as string;
+    if (name === "CommonPrefixes") {
+      prefixes.push(decode(leaf(entry, "Prefix") ?? ""));
+      continue;
+    }
+    const modified = leaf(entry, "LastModified");
+    objects.push({
+      key: decode(leaf(entry, "Key") ?? ""),
+      size: Number(leaf(entry, "Size") ?? 0),
+      etag: leaf(entry, "ETag"),
       lastModified: modified ? new Date(modified) : undefined,
-    };
-  });
-  const prefixes = xmlChildren(root, "CommonPrefixes").map((entry) => decode(xmlText(entry, "Prefix") ?? ""));
-  const truncated = xmlText(root, "IsTruncated") === "true";
-  const token = xmlText(root, "NextContinuationToken");
-  return { objects, prefixes, nextToken: truncated && token ? token : undefined };
+    });
+  }
+  const token = leaf(xml, "NextContinuationToken");
+  return { objects, prefixes, nextToken: leaf(xml, "IsTruncated") === "true" && token ? token : undefined };
 }

@@ -1,5 +1,6 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
-import { bodyText, discardBody, escapeXml, parseXml, xmlText } from "@fusio/http";
+import { bodyText, escapeXml } from "@fusio/http";
+import { parseXml, xmlText } from "@fusio/http/xml";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
 import type { ObjectHead } from "./head.ts";
@@ -80,8 +81,7 @@ export class MultipartUpload {
         context,
         signal,
       },
-      async (response) => {
-        await discardBody(response.body);
+      (response) => {
         const etag = response.headers.get("etag");
         if (!etag) throw remoteFailure("UploadPart returned no ETag", context);
         return etag;
@@ -170,7 +170,7 @@ export class MultipartUpload {
         context: { ...context, op: `${context.op} (abort upload)` },
         accept: [404],
       },
-      (response) => discardBody(response.body),
+      () => undefined,
     );
   }
 }

@@ -1,5 +1,4 @@
 import type { AbortSignalLike, ErrorContext } from "@fusio/core";
-import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
 /** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
@@ -35,9 +34,6 @@ export function putObject(
       context: options.context,
       signal: options.signal,
     },
-    async (response) => {
-      await discardBody(response.body);
-      return response.headers.get("etag") ?? "";
-    },
+    (response) => response.headers.get("etag") ?? "",
   );
 }
