@@ -45,7 +45,9 @@ export class S3Client {
   readonly #signPayload: boolean;
   readonly #retry: RetryOptions | false | undefined;
   readonly #timeout: number;
-  readonly #origin: string;
+  /** `https:` or `http:`. */
+  readonly #protocol: string;
+  /** `host[:port]` of the requests (the bucket's own host in virtual-hosted style). */
   readonly #host: string;
   readonly #basePath: string;
 
@@ -67,13 +69,13 @@ export class S3Client {
     }
     this.pathStyle = options.forcePathStyle ?? (options.endpoint !== undefined || this.bucket.includes("."));
     this.#basePath = url.pathname.replace(/\/+$/, "");
-    this.#origin = `${url.protocol}//${this.pathStyle ? url.host : `${this.bucket}.${url.host}`}`;
+    this.#protocol = url.protocol;
     this.#host = this.pathStyle ? url.host : `${this.bucket}.${url.host}`;
     this.endpoint = `${url.protocol}//${url.host}${this.#basePath}`;
     if (!options.anonymous && options.credentials === undefined) {
       throw new FusioError(
         "InvalidArgument",
-        "`credentials` are required (or set `anonymous: true`); on Node, `defaultCredentials()` from @fusio/s3/node-credentials reads the AWS chain",
+        "`credentials` are required unless `anonymous` is set (Node: `defaultCredentials()` of @fusio/s3/node-credentials)",
         context,
       );
     }
@@ -133,21 +135,18 @@ export class S3Client {
   async #sign(call: S3Call): Promise<HttpRequest> {
     const path = this.path(call.key);
     const query = call.query ? encodeQuery(call.query) : "";
-    const url = `${this.#origin}${path}${query ? `?${query}` : ""}`;
+    const url = `${this.#protocol}//${this.#host}${path}${query ? `?${query}` : ""}`;
     const headers: Record<string, string> = { ...call.headers };
     for (const name of this.compat.omitHeaders ?? []) delete headers[name];
     if (this.#credentials === undefined) return { method: call.method, url, headers, body: call.body };
     const credentials = await this.#credentials();
     const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, "");
     headers["x-amz-date"] = datetime;
-    headers["x-amz-content-sha256"] =
-      call.body === undefined || call.body.length === 0
-        ? this.#signPayload
-          ? EMPTY_SHA256
-          : "UNSIGNED-PAYLOAD"
-        : this.#signPayload
-          ? await this.#signer.sha256Hex(call.body)
-          : "UNSIGNED-PAYLOAD";
+    headers["x-amz-content-sha256"] = !this.#signPayload
+      ? "UNSIGNED-PAYLOAD"
+      : call.body?.length
+        ? await this.#signer.sha256Hex(call.body)
+        : EMPTY_SHA256;
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
     headers.authorization = await this.#signer.authorization({
       method: call.method,
