@@ -18,7 +18,7 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText } from "@fusio/http";
+import { bodyText, discardBody } from "@fusio/http";
 import { S3Client } from "./internal/client.ts";
 import { headObject } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
@@ -170,7 +170,7 @@ export class S3Fs implements CasFs {
     const signal = options?.signal;
     await this.#client.send(
       { method: "DELETE", key: key.raw, idempotent: true, context, signal, accept: [404] },
-      () => undefined,
+      (response) => discardBody(response.body),
     );
   }
 

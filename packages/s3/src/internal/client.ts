@@ -101,7 +101,7 @@ export class S3Client {
 
   /**
    * Sends `call` (signed afresh on every try) and hands a successful response to `handle`
-   * (its body is released afterwards, read or not),
+   * (which reads or discards its body; when it throws, the body is released here),
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
    * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
    */
@@ -117,10 +117,10 @@ export class S3Client {
         if ((response.status >= 200 && response.status < 300) || call.accept?.includes(response.status)) {
           try {
             return await handle(response);
-          } finally {
-            // Whatever the handler left unread (all of a HEAD, the rest after a failure) is
-            // released here, which frees the connection.
+          } catch (error) {
+            // A handler that gives up on a response releases its connection here.
             await discardBody(response.body);
+            throw error;
           }
         }
         const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");

@@ -2,7 +2,7 @@
 // server-side copy and the CAS pair.
 import type { AbortSignalLike, CasCondition, ErrorContext, PutConditionalOptions } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { bodyText, collectBody } from "@fusio/http";
+import { bodyText, collectBody, discardBody } from "@fusio/http";
 import { MAX_COPY_PART } from "../options.ts";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
@@ -53,7 +53,10 @@ export function loadWithTag(
   signal: AbortSignalLike | undefined,
 ): Promise<{ data: Uint8Array; tag: string } | undefined> {
   return client.send({ method: "GET", key, idempotent: true, context, signal, accept: [404] }, async (response) => {
-    if (response.status === 404) return undefined;
+    if (response.status === 404) {
+      await discardBody(response.body);
+      return undefined;
+    }
     const length = Number(response.headers.get("content-length") ?? Number.NaN);
     const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
     if (!Number.isNaN(length) && data.length !== length) {

@@ -1,4 +1,5 @@
 import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
+import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
 /** What a HEAD tells about an object. */
@@ -21,7 +22,8 @@ export function headObject(
   context: ErrorContext,
   signal: AbortSignalLike | undefined,
 ): Promise<ObjectHead | undefined> {
-  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, (response) => {
+  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, async (response) => {
+    await discardBody(response.body);
     if (response.status === 404) return undefined;
     const headers = response.headers;
     const lastModified = headers.get("last-modified");

@@ -1,5 +1,5 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
-import { bodyText, escapeXml } from "@fusio/http";
+import { bodyText, discardBody, escapeXml } from "@fusio/http";
 import { parseXml, xmlText } from "@fusio/http/xml";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
@@ -81,7 +81,8 @@ export class MultipartUpload {
         context,
         signal,
       },
-      (response) => {
+      async (response) => {
+        await discardBody(response.body);
         const etag = response.headers.get("etag");
         if (!etag) throw remoteFailure("UploadPart returned no ETag", context);
         return etag;
@@ -170,7 +171,7 @@ export class MultipartUpload {
         context: { ...context, op: `${context.op} (abort upload)` },
         accept: [404],
       },
-      () => undefined,
+      (response) => discardBody(response.body),
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { AbortSignalLike, ErrorContext } from "@fusio/core";
+import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
 /** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
@@ -34,6 +35,9 @@ export function putObject(
       context: options.context,
       signal: options.signal,
     },
-    (response) => response.headers.get("etag") ?? "",
+    async (response) => {
+      await discardBody(response.body);
+      return response.headers.get("etag") ?? "";
+    },
   );
 }

@@ -1,6 +1,6 @@
 import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { collectBody, readBodyInto } from "@fusio/http";
+import { collectBody, discardBody, readBodyInto } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 import { headObject } from "./head.ts";
 
@@ -29,8 +29,8 @@ function rangeEnd(response: HttpResponse, pos: number, context: ErrorContext): n
  * Ranged [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
  * straight into `target`. A 206 must carry the exact `Content-Range` asked for; a 200 (the
  * server ignored Range) is windowed so the caller never gets the wrong bytes; 416 and ranges
- * that end early mean the object is shorter: `UnexpectedEof`. (A handler that throws has its
- * body released by `S3Client.send`.)
+ * that end early mean the object is shorter: `UnexpectedEof`. (When it throws, `S3Client.send`
+ * releases the body.)
  */
 export function readRangeInto(
   client: S3Client,
@@ -85,6 +85,7 @@ export function readFrom(
     { method: "GET", key, headers, idempotent: true, context, signal, accept: [416] },
     async (response) => {
       if (response.status === 416) {
+        await discardBody(response.body);
         // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
         const star = contentRange(response)?.[3];
         const total = star && star !== "*" ? Number(star) : (await headObject(client, key, context, signal))?.size;
