@@ -89,9 +89,6 @@ export class S3Fs implements CasFs {
     const head =
       open.create && open.truncate ? undefined : await headObject(this.#client, key.raw, context, options.signal);
     if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
-    if (open.append && head && head.headers.get("x-amz-server-side-encryption-customer-algorithm") !== null) {
-      throw new FusioError("Unsupported", "appending to an SSE-C encrypted object is not supported", context);
-    }
     return new S3File(this.#file, key, open, head);
   }
 

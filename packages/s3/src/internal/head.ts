@@ -1,4 +1,4 @@
-import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
+import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
 import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
@@ -15,6 +15,10 @@ export interface ObjectHead {
 /**
  * HEAD of `key`, or undefined when it does not exist.
  * [HeadObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
+ *
+ * A HEAD without the customer key of an object encrypted with one (SSE-C) is answered 400 with
+ * no body (AWS and RGW alike). fusio sends no customer keys, so it can neither read nor splice
+ * such an object: `Unsupported`.
  */
 export function headObject(
   client: S3Client,
@@ -22,16 +26,26 @@ export function headObject(
   context: ErrorContext,
   signal: AbortSignalLike | undefined,
 ): Promise<ObjectHead | undefined> {
-  return client.send({ method: "HEAD", key, idempotent: true, context, signal, accept: [404] }, async (response) => {
-    await discardBody(response.body);
-    if (response.status === 404) return undefined;
-    const headers = response.headers;
-    const lastModified = headers.get("last-modified");
-    return {
-      size: Number(headers.get("content-length") ?? 0),
-      etag: headers.get("etag") ?? "",
-      lastModified: lastModified ? new Date(lastModified) : undefined,
-      headers,
-    };
-  });
+  return client.send(
+    { method: "HEAD", key, idempotent: true, context, signal, accept: [400, 404] },
+    async (response) => {
+      await discardBody(response.body);
+      if (response.status === 404) return undefined;
+      if (response.status === 400) {
+        throw new FusioError(
+          "Unsupported",
+          "HEAD answered 400, as S3 does for an object encrypted with a customer key (SSE-C), which fusio can't use",
+          { ...context, status: 400 },
+        );
+      }
+      const headers = response.headers;
+      const lastModified = headers.get("last-modified");
+      return {
+        size: Number(headers.get("content-length") ?? 0),
+        etag: headers.get("etag") ?? "",
+        lastModified: lastModified ? new Date(lastModified) : undefined,
+        headers,
+      };
+    },
+  );
 }
