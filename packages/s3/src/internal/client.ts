@@ -12,6 +12,9 @@ import { cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import type { S3Compat, S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
+import { headObject, type ObjectHead } from "./head.ts";
+import { type PutOptions, putObject } from "./put.ts";
+import { readFrom } from "./read.ts";
 
 let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
@@ -92,6 +95,24 @@ export class S3Client {
   path(key: string | undefined): string {
     const bucket = this.pathStyle ? `/${encodeKey(this.bucket)}` : "";
     return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
+  }
+
+  // The basic object calls, as methods for the lazily loaded modules (writer, copy, CAS): they
+  // reach them through the client instead of importing them, so no bundle chunk is shared.
+
+  /** See {@link headObject}. */
+  head(key: string, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<ObjectHead | undefined> {
+    return headObject(this, key, context, signal);
+  }
+
+  /** See {@link putObject}. */
+  put(key: string, body: Uint8Array, options: PutOptions): Promise<string> {
+    return putObject(this, key, body, options);
+  }
+
+  /** See {@link readFrom}. */
+  readFrom(key: string, pos: number, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<Uint8Array> {
+    return readFrom(this, key, pos, context, signal);
   }
 
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */

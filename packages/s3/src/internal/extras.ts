@@ -3,12 +3,9 @@
 import type { AbortSignalLike, CasCondition, ErrorContext, PutConditionalOptions } from "@fusio/core";
 import { FusioError } from "@fusio/core";
 import { bodyText, collectBody, discardBody } from "@fusio/http";
-import { MAX_COPY_PART } from "../options.ts";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
-import { headObject } from "./head.ts";
-import { MultipartUpload, preserved } from "./multipart.ts";
-import { ifMatchValue, putObject } from "./put.ts";
+import { ifMatchValue, MAX_COPY_PART, MultipartUpload, preserved } from "./multipart.ts";
 
 /**
  * [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) up to
@@ -21,7 +18,7 @@ export async function copyObject(
   context: ErrorContext,
   signal: AbortSignalLike | undefined,
 ): Promise<void> {
-  const head = await headObject(client, source, context, signal);
+  const head = await client.head(source, context, signal);
   if (head === undefined) throw new FusioError("NotFound", "no such object", context);
   if (head.size <= MAX_COPY_PART) {
     const headers = { "x-amz-copy-source": client.copySource(source), "x-amz-copy-source-if-match": head.etag };
@@ -81,8 +78,8 @@ export async function putConditional(
   for (const [name, value] of Object.entries(options.metadata ?? {})) {
     headers[`x-amz-meta-${name.toLowerCase()}`] = value;
   }
-  const tag = await putObject(client, key, data, { headers, context, signal: options.signal });
+  const tag = await client.put(key, data, { headers, context, signal: options.signal });
   if (tag !== "") return tag;
   // Some servers omit the ETag of a conditional PUT: read it back.
-  return (await headObject(client, key, context, options.signal))?.etag ?? "";
+  return (await client.head(key, context, options.signal))?.etag ?? "";
 }

@@ -5,6 +5,17 @@ import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
 import type { ObjectHead } from "./head.ts";
 
+// The S3 limits (also in ../options.ts, which this lazily loaded module does not import so that
+// it shares no bundle chunk with the entry).
+export const MIN_PART_SIZE: number = 5 * 1024 * 1024;
+export const MAX_COPY_PART: number = 5 * 1024 * 1024 * 1024;
+
+/** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
+export function ifMatchValue(client: S3Client, etag: string): string {
+  if (!client.compat.unquotedIfMatch) return etag;
+  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
 const PRESERVED = new Set([
   "content-type",
   "cache-control",

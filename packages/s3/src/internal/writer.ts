@@ -4,12 +4,9 @@
 import type { AbortSignalLike, ErrorContext, NormalizedOpenOptions, Path } from "@fusio/core";
 import { FusioError } from "@fusio/core";
 import { PartScheduler } from "@fusio/http/part-scheduler";
-import { MAX_COPY_PART, MIN_PART_SIZE } from "../options.ts";
 import type { S3FileConfig } from "../s3-file.ts";
 import type { ObjectHead } from "./head.ts";
-import { MultipartUpload, preserved } from "./multipart.ts";
-import { ifMatchValue, putObject } from "./put.ts";
-import { readFrom } from "./read.ts";
+import { ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
 
 /**
  * Bytes written by one `S3File` once they reach a part, or whenever the handle appends to an
@@ -64,7 +61,7 @@ export class Writer {
       this.#prefixLoaded = true;
       if (head !== undefined && head.size > this.#copiedEnd) {
         const context = this.#context("writeAll");
-        const prefix = await readFrom(this.#config.client, this.#key, this.#copiedEnd, context, signal);
+        const prefix = await this.#config.client.readFrom(this.#key, this.#copiedEnd, context, signal);
         if (prefix.length !== head.size - this.#copiedEnd) {
           throw new FusioError("PreconditionFailed", "the object changed since it was opened", context);
         }
@@ -90,7 +87,7 @@ export class Writer {
       // A re-upload of a small append keeps the object's headers and must not race another
       // writer: it is guarded by the old ETag.
       const headers = head && { ...preserved(head), "if-match": ifMatchValue(this.#config.client, head.etag) };
-      await putObject(this.#config.client, this.#key, body, { headers, context, signal });
+      await this.#config.client.put(this.#key, body, { headers, context, signal });
       this.#config.onProgress?.({ loaded: body.length, path: this.#key });
       return;
     }
