@@ -31,7 +31,7 @@ export interface S3Compat {
 }
 
 /** What Ceph RGW Pacific (16.2) needs; the test suite runs with it. */
-export const CEPH_PACIFIC_COMPAT: Readonly<S3Compat> = Object.freeze({
+export const CEPH_PACIFIC_COMPAT: Readonly<S3Compat> = /* @__PURE__ */ Object.freeze({
   unquotedIfMatch: true,
   copyIfMatchHeader: true,
 });

@@ -13,17 +13,8 @@ import {
 import { concatBytes } from "@fusio/http";
 import type { S3Client } from "./internal/client.ts";
 import type { ObjectHead } from "./internal/head.ts";
-import { putObject } from "./internal/put.ts";
-import { readFrom, readRangeInto } from "./internal/read.ts";
+import { readRangeInto } from "./internal/read.ts";
 import type { Writer } from "./internal/writer.ts";
-
-/** What an `S3File` needs from its `S3Fs`. */
-export interface S3FileConfig {
-  readonly client: S3Client;
-  readonly partSize: number;
-  readonly concurrency: number;
-  readonly onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
-}
 
 let writerModule: Promise<typeof import("./internal/writer.ts")> | undefined;
 
@@ -36,7 +27,7 @@ let writerModule: Promise<typeof import("./internal/writer.ts")> | undefined;
  */
 export class S3File implements File {
   readonly path: Path;
-  readonly #config: S3FileConfig;
+  readonly #client: S3Client;
   readonly #open: NormalizedOpenOptions;
   /** The object as it was at open (undefined: missing, or not looked up because truncated). */
   readonly #head: ObjectHead | undefined;
@@ -51,15 +42,19 @@ export class S3File implements File {
   #writer: Writer | undefined;
 
   /** @internal Use `S3Fs.open`. */
-  constructor(config: S3FileConfig, path: Path, open: NormalizedOpenOptions, head: ObjectHead | undefined) {
-    this.#config = config;
+  constructor(client: S3Client, path: Path, open: NormalizedOpenOptions, head: ObjectHead | undefined) {
+    this.#client = client;
     this.path = path;
     this.#open = open;
     this.#head = head;
   }
 
+  #context(op: string): ErrorContext {
+    return { op, path: this.path.raw, backend: "s3" };
+  }
+
   #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
-    const context = { op, path: this.path.raw, backend: "s3" };
+    const context = this.#context(op);
     throwIfAborted(options?.signal, context);
     if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
     if (access !== undefined && !this.#open[access]) {
@@ -79,7 +74,7 @@ export class S3File implements File {
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    const context = { op: "readExactAt", path: this.path.raw, backend: "s3" };
+    const context = this.#context("readExactAt");
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
     this.#check("readExactAt", "read", options);
@@ -87,17 +82,17 @@ export class S3File implements File {
       if (pos > this.#storedSize()) throw new FusioError("UnexpectedEof", `position ${pos} is past the end`, context);
       return buf;
     }
-    await readRangeInto(this.#config.client, this.path.raw, buf, pos, context, options?.signal);
+    await readRangeInto(this.#client, this.path.raw, buf, pos, context, options?.signal);
     return buf;
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const context = { op: "readToEndAt", path: this.path.raw, backend: "s3" };
+    const context = this.#context("readToEndAt");
     checkPosition(pos, "pos", context);
     this.#check("readToEndAt", "read", options);
     // The size is known from the HEAD at open: reading from the end needs no (failing) request.
     if (this.#head !== undefined && pos === this.#head.size) return new Uint8Array(0);
-    return readFrom(this.#config.client, this.path.raw, pos, context, options?.signal);
+    return this.#client.readFrom(this.path.raw, pos, context, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {
@@ -107,7 +102,7 @@ export class S3File implements File {
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
     try {
-      checkBytes(data, "data", { op: "writeAll", path: this.path.raw, backend: "s3" });
+      checkBytes(data, "data", this.#context("writeAll"));
       this.#check("writeAll", "write", options);
       this.#throwIfFailed();
     } catch (error) {
@@ -118,7 +113,7 @@ export class S3File implements File {
       this.#throwIfFailed();
       if (data.length === 0) return;
       try {
-        if (this.#writer === undefined && !this.#appends() && this.#buffered + data.length < this.#config.partSize) {
+        if (this.#writer === undefined && !this.#appends() && this.#buffered + data.length < this.#client.partSize) {
           this.#chunks.push(data.slice());
           this.#buffered += data.length;
         } else {
@@ -153,7 +148,7 @@ export class S3File implements File {
 
   async close(options?: CallOptions): Promise<void> {
     if (this.#closed) return;
-    const context = { op: "close", path: this.path.raw, backend: "s3" };
+    const context = this.#context("close");
     // An aborted close still closes: it discards the pending upload instead of publishing it.
     this.#closed = true;
     const signal = options?.signal;
@@ -173,8 +168,8 @@ export class S3File implements File {
       }
       const body = this.#chunks.length === 1 ? (this.#chunks[0] as Uint8Array) : concatBytes(this.#chunks);
       this.#chunks = [];
-      await putObject(this.#config.client, this.path.raw, body, { context, signal });
-      this.#config.onProgress?.({ loaded: body.length, path: this.path.raw });
+      await this.#client.put(this.path.raw, body, { context, signal });
+      this.#client.onProgress?.({ loaded: body.length, path: this.path.raw });
     } catch (error) {
       this.#failure ??= error;
       await this.#writer?.discard(error);
@@ -191,7 +186,7 @@ export class S3File implements File {
     if (this.#writer === undefined) {
       writerModule ??= import("./internal/writer.ts");
       const { Writer } = await writerModule;
-      this.#writer = new Writer(this.#config, this.path, this.#open, this.#head);
+      this.#writer = new Writer(this.#client, this.path, this.#open, this.#head);
       const buffered = concatBytes(this.#chunks);
       this.#chunks = [];
       this.#buffered = 0;

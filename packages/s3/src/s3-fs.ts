@@ -22,8 +22,8 @@ import { bodyText, discardBody } from "@fusio/http";
 import { S3Client } from "./internal/client.ts";
 import { headObject } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
-import { MAX_COPY_PART, MIN_PART_SIZE, type S3FsOptions } from "./options.ts";
-import { S3File, type S3FileConfig } from "./s3-file.ts";
+import type { S3FsOptions } from "./options.ts";
+import { S3File } from "./s3-file.ts";
 
 let extrasModule: Promise<typeof import("./internal/extras.ts")> | undefined;
 /** Copy and CAS, loaded at first use. */
@@ -59,22 +59,11 @@ export class S3Fs implements CasFs {
   /** The SigV4 region. */
   readonly region: string;
   readonly #client: S3Client;
-  readonly #file: S3FileConfig;
   readonly #pageSize: string | undefined;
 
   constructor(options: S3FsOptions) {
     this.#client = new S3Client(options);
-    const context = { op: "new S3Fs", backend: "s3" };
-    const partSize = options.partSize ?? 8 * 1024 * 1024;
-    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_COPY_PART) {
-      throw new FusioError("InvalidArgument", "`partSize` must be an integer from 5 MiB to 5 GiB", context);
-    }
-    const concurrency = options.concurrency ?? 4;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-      throw new FusioError("InvalidArgument", "`concurrency` must be a positive integer", context);
-    }
     this.#pageSize = options.listPageSize === undefined ? undefined : String(options.listPageSize);
-    this.#file = { client: this.#client, partSize, concurrency, onProgress: options.onProgress };
     this.bucket = this.#client.bucket;
     this.endpoint = this.#client.endpoint;
     this.region = this.#client.region;
@@ -89,7 +78,7 @@ export class S3Fs implements CasFs {
     const head =
       open.create && open.truncate ? undefined : await headObject(this.#client, key.raw, context, options.signal);
     if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
-    return new S3File(this.#file, key, open, head);
+    return new S3File(this.#client, key, open, head);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {

@@ -10,7 +10,7 @@ import { bodyText, discardBody, FetchHttpClient, type RetryOptions, sendRequest,
 import { defaultSigner } from "#default-signer";
 import { cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
-import type { S3Compat, S3FsOptions } from "../options.ts";
+import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
 import { headObject, type ObjectHead } from "./head.ts";
 import { type PutOptions, putObject } from "./put.ts";
@@ -42,6 +42,11 @@ export class S3Client {
   readonly endpoint: string;
   readonly pathStyle: boolean;
   readonly compat: Readonly<S3Compat>;
+  /** Multipart part size in bytes. */
+  readonly partSize: number;
+  /** Parts one writer uploads at once. */
+  readonly concurrency: number;
+  readonly onProgress: S3FsOptions["onProgress"];
   readonly #http: HttpClient;
   readonly #signer: Signer;
   readonly #credentials: (() => Promise<S3Credentials>) | undefined;
@@ -89,6 +94,15 @@ export class S3Client {
     this.#retry = options.retry;
     this.#timeout = options.timeout ?? 30_000;
     this.compat = { ...options.compat };
+    this.partSize = options.partSize ?? 8 * 1024 * 1024;
+    if (!Number.isSafeInteger(this.partSize) || this.partSize < MIN_PART_SIZE || this.partSize > MAX_COPY_PART) {
+      throw new FusioError("InvalidArgument", "`partSize` must be an integer from 5 MiB to 5 GiB", context);
+    }
+    this.concurrency = options.concurrency ?? 4;
+    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1) {
+      throw new FusioError("InvalidArgument", "`concurrency` must be a positive integer", context);
+    }
+    this.onProgress = options.onProgress;
   }
 
   /** The encoded path of `key` (or of the bucket when undefined). */

@@ -4,7 +4,7 @@
 import type { AbortSignalLike, ErrorContext, NormalizedOpenOptions, Path } from "@fusio/core";
 import { FusioError } from "@fusio/core";
 import { PartScheduler } from "@fusio/http/part-scheduler";
-import type { S3FileConfig } from "../s3-file.ts";
+import type { S3Client } from "./client.ts";
 import type { ObjectHead } from "./head.ts";
 import { ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
 
@@ -14,7 +14,7 @@ import { ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved 
  * `discard` aborts the multipart upload so none is left behind.
  */
 export class Writer {
-  readonly #config: S3FileConfig;
+  readonly #client: S3Client;
   readonly #key: string;
   /** The object as it was at open, when this handle keeps its bytes (append). */
   readonly #head: ObjectHead | undefined;
@@ -26,21 +26,21 @@ export class Writer {
   #prefixLoaded = false;
   #upload: Promise<{ upload: MultipartUpload; copied: string[] }> | undefined;
 
-  constructor(config: S3FileConfig, path: Path, open: NormalizedOpenOptions, head: ObjectHead | undefined) {
-    this.#config = config;
+  constructor(client: S3Client, path: Path, open: NormalizedOpenOptions, head: ObjectHead | undefined) {
+    this.#client = client;
     this.#key = path.raw;
     this.#head = open.append ? head : undefined;
-    const equal = config.client.compat.equalParts;
+    const equal = client.compat.equalParts;
     const size = this.#head?.size ?? 0;
     // Copied parts are 5 MiB to 5 GiB, or exactly `partSize` under `compat.equalParts` (the rest
     // of the old object is then re-uploaded with the new bytes).
-    this.#splice = size >= (equal ? config.partSize : MIN_PART_SIZE);
-    this.#copiedEnd = this.#splice ? (equal ? size - (size % config.partSize) : size) : 0;
+    this.#splice = size >= (equal ? client.partSize : MIN_PART_SIZE);
+    this.#copiedEnd = this.#splice ? (equal ? size - (size % client.partSize) : size) : 0;
     const context = this.#context("writeAll");
-    const onProgress = config.onProgress;
+    const onProgress = client.onProgress;
     this.#scheduler = new PartScheduler<string>({
-      partSize: config.partSize,
-      concurrency: config.concurrency,
+      partSize: client.partSize,
+      concurrency: client.concurrency,
       context,
       uploadPart: async ({ number, data, signal }) => {
         const { upload, copied } = await this.#ensureUpload(undefined);
@@ -61,7 +61,7 @@ export class Writer {
       this.#prefixLoaded = true;
       if (head !== undefined && head.size > this.#copiedEnd) {
         const context = this.#context("writeAll");
-        const prefix = await this.#config.client.readFrom(this.#key, this.#copiedEnd, context, signal);
+        const prefix = await this.#client.readFrom(this.#key, this.#copiedEnd, context, signal);
         if (prefix.length !== head.size - this.#copiedEnd) {
           throw new FusioError("PreconditionFailed", "the object changed since it was opened", context);
         }
@@ -86,9 +86,9 @@ export class Writer {
       const head = this.#head;
       // A re-upload of a small append keeps the object's headers and must not race another
       // writer: it is guarded by the old ETag.
-      const headers = head && { ...preserved(head), "if-match": ifMatchValue(this.#config.client, head.etag) };
-      await this.#config.client.put(this.#key, body, { headers, context, signal });
-      this.#config.onProgress?.({ loaded: body.length, path: this.#key });
+      const headers = head && { ...preserved(head), "if-match": ifMatchValue(this.#client, head.etag) };
+      await this.#client.put(this.#key, body, { headers, context, signal });
+      this.#client.onProgress?.({ loaded: body.length, path: this.#key });
       return;
     }
     const parts = await scheduler.finish(signal);
@@ -108,11 +108,11 @@ export class Writer {
     this.#upload ??= (async () => {
       const context = this.#context("close");
       const head = this.#head;
-      const client = this.#config.client;
+      const client = this.#client;
       const upload = await MultipartUpload.create(client, this.#key, head ? preserved(head) : {}, context, signal);
       if (!this.#splice || head === undefined) return { upload, copied: [] };
       try {
-        const step = client.compat.equalParts ? this.#config.partSize : MAX_COPY_PART;
+        const step = client.compat.equalParts ? this.#client.partSize : MAX_COPY_PART;
         const copies: Promise<string>[] = [];
         for (let start = 0; start < this.#copiedEnd; start += step) {
           const range = [start, Math.min(this.#copiedEnd, start + step) - 1] as const;
