@@ -86,12 +86,7 @@ export class S3Fs implements CasFs {
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const head = await headObject(this.#client, key.raw, context, options?.signal);
     if (head === undefined) throw new FusioError("NotFound", "no such object", context);
-    return {
-      path: key,
-      size: head.size,
-      ...(head.lastModified && { lastModified: head.lastModified }),
-      ...(head.etag && { etag: head.etag }),
-    };
+    return meta(key, head);
   }
 
   /**
@@ -126,12 +121,7 @@ export class S3Fs implements CasFs {
         if (object.key.endsWith("/")) continue;
         const path = parseKey(object.key);
         if (path === undefined) continue;
-        entries.push({
-          path,
-          size: object.size,
-          ...(object.lastModified && { lastModified: object.lastModified }),
-          ...(object.etag && { etag: object.etag }),
-        });
+        entries.push(meta(path, object));
       }
       for (const common of page.prefixes) {
         const path = parseKey(common);
@@ -223,4 +213,17 @@ function parseKey(key: string): Path | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The `FileMeta` of an object (from a HEAD or a list entry); absent fields stay absent. */
+function meta(
+  path: Path,
+  object: { size: number; lastModified: Date | undefined; etag: string | undefined },
+): FileMeta {
+  return {
+    path,
+    size: object.size,
+    ...(object.lastModified && { lastModified: object.lastModified }),
+    ...(object.etag && { etag: object.etag }),
+  };
 }
