@@ -1,4 +1,5 @@
 import {
+  abortError,
   type CallOptions,
   checkBytes,
   checkPosition,
@@ -113,6 +114,8 @@ export class S3File implements File {
       this.#throwIfFailed();
       if (data.length === 0) return;
       try {
+        // Queued behind other writes, this one may have been aborted meanwhile.
+        if (signal?.aborted) throw abortError(signal, this.#context("writeAll"));
         if (this.#writer === undefined && !this.#appends() && this.#buffered + data.length < this.#client.partSize) {
           this.#chunks.push(data.slice());
           this.#buffered += data.length;

@@ -142,6 +142,20 @@ describe("reads and writes", () => {
     expect(http.sent.slice(before).map((request) => request.method)).toEqual(["PUT"]);
   });
 
+  it("a small write aborted while queued behind another rejects Aborted, and the file publishes nothing", async () => {
+    const fs = testFs();
+    const path = `${uniquePrefix("queued")}/a.bin`;
+    const file = await fs.open(path, { create: true, truncate: true });
+    const controller = new AbortController();
+    const first = file.writeAll(bytes(10));
+    const second = file.writeAll(bytes(10, 2), { signal: controller.signal });
+    controller.abort();
+    await first;
+    expect(await kindOf(second)).toBe("Aborted");
+    expect(await kindOf(file.close())).toBe("Aborted");
+    expect(await kindOf(fs.stat(path))).toBe("NotFound");
+  });
+
   it("onProgress reports the bytes stored after every part, and once for a single PUT", async () => {
     const part = 5 * 1024 * 1024;
     const seen: { loaded: number; path: string }[] = [];
