@@ -1,6 +1,6 @@
 // List Blobs responses: https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { Path } from "@fusio/core";
-import { decodeXmlText, parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http";
+import { decodeXmlText, parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
 
 /** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */
 export interface ListedItem {
