@@ -102,9 +102,7 @@ export class FusioError extends Error {
 Object.defineProperty(FusioError.prototype, MARKER, { value: true });
 
 function formatMessage(kind: ErrorKind, message: string, options: FusioErrorOptions): string {
-  const where = [options.backend, options.op, options.path === undefined ? undefined : JSON.stringify(options.path)]
-    .filter((part) => part !== undefined && part !== "")
-    .join(" ");
-  const status = options.status === undefined ? "" : ` (HTTP ${options.status})`;
-  return `${kind}${where ? ` [${where}]` : ""}: ${message}${status}`;
+  const { backend, op, path, status } = options;
+  const where = [backend, op, path === undefined ? "" : JSON.stringify(path)].filter(Boolean).join(" ");
+  return `${kind}${where && ` [${where}]`}: ${message}${status === undefined ? "" : ` (HTTP ${status})`}`;
 }

@@ -6,9 +6,6 @@ import {
   type Capabilities,
   type CasCondition,
   type CasFs,
-  checkBytes,
-  checkCasCondition,
-  type ErrorContext,
   type File,
   type FileMeta,
   FusioError,
@@ -17,14 +14,11 @@ import {
   type OpenOptions,
   type Path,
   type PutConditionalOptions,
-  throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { DiskFile, type DiskWriter } from "./disk-file.ts";
-import * as cas from "./internal/cas.ts";
+import { DiskFile, type DiskWriter, loadCalls } from "./disk-file.ts";
 import { errnoCode, fromErrno } from "./internal/errors.ts";
-import { closeFd, copyFile, fstat, isMissing, link, lstat, mkdirs, openFd, stat, unlink } from "./internal/io.ts";
-import { walk } from "./internal/list.ts";
+import { closeFd, fstat, mkdirs, openFd } from "./internal/io.ts";
 import { Root } from "./internal/root.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
@@ -63,6 +57,24 @@ export interface DiskDriver {
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } = fs.constants;
 
+const CAPABILITIES: Capabilities = Object.freeze({
+  link: true,
+  copy: true,
+  cas: true,
+  directories: true,
+  visibleBeforeClose: true,
+  sync: Object.freeze(["data", "all"] as const),
+});
+
+// Everything but `open` is loaded at its first use: directory calls, copy and link
+// (./internal/ops.ts), and the conditional writes with their lock files (./internal/cas.ts).
+type Ops = typeof import("./internal/ops.ts");
+type Cas = typeof import("./internal/cas.ts");
+let ops: Promise<Ops> | undefined;
+let cas: Promise<Cas> | undefined;
+const loadOps = (): Promise<Ops> => (ops ??= import("./internal/ops.ts"));
+const loadCas = (): Promise<Cas> => (cas ??= import("./internal/cas.ts"));
+
 /**
  * A local directory as a fusio {@link CasFs}. The shared implementation of `NodeFs` (and of the
  * Bun and Deno backends, which pass their own {@link DiskDriver}).
@@ -70,20 +82,11 @@ const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } = fs.co
 export class DiskFs implements CasFs {
   readonly kind: string;
   readonly id: string;
-  readonly capabilities: Capabilities = Object.freeze({
-    link: true,
-    copy: true,
-    cas: true,
-    directories: true,
-    visibleBeforeClose: true,
-    sync: Object.freeze(["data", "all"] as const),
-  });
+  readonly capabilities: Capabilities = CAPABILITIES;
   /** The absolute root directory. */
   readonly root: string;
   readonly #root: Root;
   readonly #driver: DiskDriver;
-  readonly #followOutside: boolean;
-  readonly #leaseMs: number | undefined;
 
   constructor(options: DiskFsOptions, driver: DiskDriver) {
     const root = options?.root;
@@ -93,52 +96,43 @@ export class DiskFs implements CasFs {
         backend: driver.kind,
       });
     }
-    this.#followOutside = options.followSymlinksOutsideRoot === true;
-    this.#root = new Root(root instanceof URL ? fileURLToPath(root) : root, this.#followOutside);
+    this.#root = new Root(
+      root instanceof URL ? fileURLToPath(root) : root,
+      driver.kind,
+      options.followSymlinksOutsideRoot === true,
+      options.casLeaseMs,
+    );
     this.#driver = driver;
-    this.#leaseMs = options.casLeaseMs;
     this.kind = driver.kind;
     this.root = this.#root.path;
     this.id = `${driver.kind}:${this.root}`;
   }
 
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
     const key = toPath(path);
-    const context = this.#context("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
+    const [, context] = this.#root.start("open", key, options.signal);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const absolute = await this.#root.resolve(key, context);
-    let flags = open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY;
-    if (open.truncate) flags |= O_TRUNC;
+    const openWriter = open.write ? this.#driver.openWriter : undefined;
+    if (openWriter) await loadCalls(); // a runtime writer's appends are there
+    const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
-    let newDirectories: string[] | undefined;
+    let created: string[] | undefined;
     try {
-      if (open.create) {
-        const made = await mkdirs(dirname(absolute));
-        try {
-          fd = await openFd(absolute, flags | O_CREAT | O_EXCL);
-          newDirectories = directoriesToSync(absolute, made);
-        } catch (error) {
-          if (errnoCode(error) !== "EEXIST") throw error;
-          fd = await openFd(absolute, flags | O_CREAT);
-        }
-      } else {
-        fd = await openFd(absolute, flags);
-      }
+      if (open.create) [fd, created] = await create(absolute, flags);
+      else fd = await openFd(absolute, flags);
     } catch (error) {
       throw fromErrno(error, context);
     }
-    try {
-      // A read-only open of a directory succeeds on POSIX; refuse it here.
-      if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
-    } catch (error) {
-      await closeFd(fd).catch(() => undefined);
-      throw fromErrno(error, context);
+    if (!open.write) {
+      // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
+      try {
+        if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
+      } catch (error) {
+        await closeFd(fd).catch(() => undefined);
+        throw fromErrno(error, context);
+      }
     }
     return new DiskFile({
       kind: this.kind,
@@ -147,119 +141,40 @@ export class DiskFs implements CasFs {
       read: open.read,
       write: open.write,
       syncOnClose: open.syncOnClose,
-      newDirectories,
-      writer: open.write ? this.#driver.openWriter?.(fd) : undefined,
+      newDirectories: created,
+      writer: openWriter?.(fd),
     });
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      const stats = await stat(absolute);
-      return stats.isDirectory()
-        ? { path: key, size: 0, isDirectory: true, lastModified: stats.mtime }
-        : { path: key, size: stats.size, lastModified: stats.mtime };
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadOps()).stat(this.#root, path, options);
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const key = toPath(dir);
-    const context = this.#context("list", key);
-    throwIfAborted(options.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      yield* walk(this.#root, this.#followOutside, key, absolute, options.recursive === true, options.signal, context);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    yield* (await loadOps()).list(this.#root, dir, options);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("createDirAll", key);
-    throwIfAborted(options?.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      await mkdirs(absolute);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadOps()).createDirAll(this.#root, path, options);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    // Only the directory is checked: removing a link itself never touches what it points to.
-    await this.#root.resolve(key.parent(), context);
-    const absolute = this.#root.join(key);
-    try {
-      await unlink(absolute);
-    } catch (error) {
-      if (isMissing(error)) return;
-      // Linux answers EISDIR for a directory, macOS EPERM.
-      if (errnoCode(error) === "EPERM" && (await lstat(absolute).catch(() => undefined))?.isDirectory()) {
-        throw new FusioError("IsADirectory", "the path is a directory", { ...context, cause: error });
-      }
-      throw fromErrno(error, context);
-    }
+    return (await loadOps()).remove(this.#root, path, options);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("copy", source);
-    throwIfAborted(options?.signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const sourcePath = await this.#root.resolve(source, context);
-    const targetPath = await this.#root.resolve(target, context);
-    try {
-      if ((await stat(sourcePath)).isDirectory()) {
-        throw new FusioError("IsADirectory", "the source is a directory", context);
-      }
-      await mkdirs(dirname(targetPath));
-      await copyFile(sourcePath, targetPath);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadOps()).copy(this.#root, from, to, options);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const sourcePath = await this.#root.resolve(source, context);
-    const targetPath = await this.#root.resolve(target, context);
-    try {
-      await mkdirs(dirname(targetPath));
-      await link(sourcePath, targetPath);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadOps()).link(this.#root, from, to, options);
   }
 
   async loadWithTag(
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      return await cas.loadWithTag(absolute, context);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadCas()).loadWithTag(this.#root, path, options);
   }
 
   /**
@@ -273,19 +188,27 @@ export class DiskFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
-    checkBytes(data, "data", context);
-    checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      if ("ifNotExists" in when) await mkdirs(dirname(absolute));
-      return await cas.putConditional(absolute, data, when, options.signal, context, this.#leaseMs);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadCas()).putConditional(this.#root, path, data, when, options);
+  }
+}
+
+/**
+ * Opens `path` with `flags | O_CREAT`, making its parent directories: the file and the
+ * directories this open created, which the first sync fsyncs (a file that existed has none).
+ */
+async function create(path: string, flags: number): Promise<[number, string[] | undefined]> {
+  try {
+    return [await openFd(path, flags), undefined]; // the common case: it exists
+  } catch (error) {
+    if (errnoCode(error) !== "ENOENT") throw error;
+  }
+  const made = await mkdirs(dirname(path));
+  try {
+    return [await openFd(path, flags | O_CREAT | O_EXCL), directoriesToSync(path, made)];
+  } catch (error) {
+    // Created meanwhile, or a dangling link (checked to stay inside the root) to follow.
+    if (errnoCode(error) !== "EEXIST") throw error;
+    return [await openFd(path, flags | O_CREAT), undefined];
   }
 }
 

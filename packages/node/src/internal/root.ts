@@ -1,13 +1,11 @@
 import { join, resolve, sep } from "node:path";
-import { type ErrorContext, FusioError, type Path } from "@fusio/core";
+import { type AbortSignalLike, type ErrorContext, FusioError, type Path, throwIfAborted, toPath } from "@fusio/core";
 import { fromErrno } from "./errors.ts";
 import { isMissing, mkdirs, readlink, realpath } from "./io.ts";
 
-// Linux gives up after 40 links in one lookup; so does the escape check.
-const MAX_LINKS = 40;
-
 /**
- * The root directory of a local Fs and the rule that nothing reaches outside it.
+ * The root directory of a local Fs, what its operations share (the backend kind for errors,
+ * the options), and the rule that nothing reaches outside it.
  *
  * Paths cannot contain `..` (Path.parse rejects it), so only symlinks could lead out. Unless the
  * user opts in, every operation first resolves the symlinks along its target (and, for a
@@ -21,17 +19,31 @@ const MAX_LINKS = 40;
 export class Root {
   /** The absolute root as given (resolved against the working directory). */
   readonly path: string;
-  readonly #followOutside: boolean;
+  /** `Fs.kind`, put on errors. */
+  readonly kind: string;
+  /** Whether links may lead outside the root (`followSymlinksOutsideRoot`). */
+  readonly follow: boolean;
+  /** `casLeaseMs`. */
+  readonly leaseMs: number | undefined;
   #real: Promise<string> | undefined;
 
-  constructor(root: string, followSymlinksOutsideRoot: boolean) {
+  constructor(root: string, kind: string, follow: boolean, leaseMs: number | undefined) {
     this.path = resolve(root);
-    this.#followOutside = followSymlinksOutsideRoot;
+    this.kind = kind;
+    this.follow = follow;
+    this.leaseMs = leaseMs;
+  }
+
+  /** The key of a call's `path` argument and the context of its errors; rejects a fired signal. */
+  start(op: string, path: Path | string, signal: AbortSignalLike | undefined): [Path, ErrorContext] {
+    const key = toPath(path);
+    const context = { op, path: key.raw, backend: this.kind };
+    throwIfAborted(signal, context);
+    return [key, context];
   }
 
   /** The absolute path of `key` under the root (lexically; no check). */
   join(key: Path): string {
-    if (key.isRoot) return this.path;
     // On Windows `\` and `:` would be separators or drive letters inside one fusio segment.
     if (sep === "\\" && /[\\:]/.test(key.raw)) {
       throw new FusioError("InvalidPath", "`\\` and `:` are not allowed in local paths on Windows", {
@@ -69,7 +81,13 @@ export class Root {
     const path = this.join(key);
     try {
       const root = await this.real();
-      if (!this.#followOutside) await this.#confine(path, root, context);
+      if (!this.follow && !(await confined(path, root))) {
+        throw new FusioError(
+          "PermissionDenied",
+          "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
+          context,
+        );
+      }
     } catch (error) {
       throw fromErrno(error, context);
     }
@@ -80,51 +98,34 @@ export class Root {
   async contains(real: string): Promise<boolean> {
     return inside(real, await this.real());
   }
+}
 
-  async #confine(path: string, root: string, context: ErrorContext): Promise<void> {
-    let current = path;
-    for (let links = 0; links <= MAX_LINKS; ) {
-      let real: string | undefined;
-      try {
-        real = await realpath(current);
-      } catch (error) {
-        if (!isMissing(error)) throw error;
-      }
-      if (real !== undefined) {
-        if (inside(real, root)) return;
-        throw outside(context);
-      }
-      // `current` does not resolve: either a component is missing, or it is a dangling link
-      // (which `open` with O_CREAT would follow). Check where the link points, or walk up.
-      let target: string | undefined;
-      try {
-        target = await readlink(current);
-      } catch {
-        target = undefined;
-      }
-      const parent = resolve(current, "..");
-      if (target === undefined) {
-        if (parent === current) return;
-        current = parent;
-        continue;
-      }
+/** Whether following the links along `path` stays inside `root` (a real path). */
+async function confined(path: string, root: string): Promise<boolean> {
+  let current = path;
+  // Linux gives up after 40 links in one lookup; so does this check.
+  for (let links = 0; links <= 40; ) {
+    const real = await realpath(current).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
+    if (real !== undefined) return inside(real, root);
+    // `current` does not resolve: either a component is missing, or it is a dangling link
+    // (which `open` with O_CREAT would follow). Check where the link points, or walk up.
+    const target = await readlink(current).catch(() => undefined);
+    const parent = resolve(current, "..");
+    if (target === undefined) {
+      if (parent === current) return true;
+      current = parent;
+    } else {
       links++;
       const realParent = await realpath(parent);
-      if (!inside(realParent, root)) throw outside(context);
+      if (!inside(realParent, root)) return false;
       current = resolve(realParent, target);
     }
-    throw outside(context);
   }
+  return false;
 }
 
 function inside(real: string, root: string): boolean {
   return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function outside(context: ErrorContext): FusioError {
-  return new FusioError(
-    "PermissionDenied",
-    "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
-    context,
-  );
 }
