@@ -29,19 +29,8 @@ import {
   toPath,
 } from "@fusio/core";
 import { errnoCode, fromErrno } from "./errors.ts";
-import {
-  closeFd,
-  fstatBig,
-  fsyncFd,
-  link,
-  mkdirs,
-  openFd,
-  readPrefix,
-  rename,
-  syncDir,
-  unlink,
-  writeFully,
-} from "./io.ts";
+import { closeFd, mkdirs, openFd } from "./io.ts";
+import { fstatBig, fsyncFd, link, readPrefix, rename, syncDir, unlink, writeFully } from "./io-more.ts";
 import { acquireLock, reservedName, sweep } from "./lock.ts";
 import type { Root } from "./root.ts";
 

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import type { SyncLevel } from "@fusio/core";
 import { badArgument, context, drain, eof, fail, failed, type Handle, next, type WriteJob } from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
-import { fstat, fsyncFd, syncDir } from "./io.ts";
+import { fstat } from "./io.ts";
+import { fsyncFd, syncDir } from "./io-more.ts";
 
 const DONE: Promise<void> = Promise.resolve();
 

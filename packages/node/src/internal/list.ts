@@ -1,7 +1,8 @@
 import type { Dirent, Stats } from "node:fs";
 import { join } from "node:path";
 import { type AbortSignalLike, abortError, type ErrorContext, type FileMeta, Path } from "@fusio/core";
-import { isMissing, readdir, realpath, stat } from "./io.ts";
+import { isMissing, realpath } from "./io.ts";
+import { readdir, stat } from "./io-more.ts";
 import type { Root } from "./root.ts";
 
 /** Names with this prefix are fusio's own (temp and lock files): list hides them. */

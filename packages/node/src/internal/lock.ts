@@ -21,7 +21,8 @@ import process from "node:process";
 import { threadId } from "node:worker_threads";
 import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
-import { closeFd, link, lstat, openFd, readdir, readText, rename, unlink, writeFully } from "./io.ts";
+import { closeFd, openFd } from "./io.ts";
+import { link, lstat, readdir, readText, rename, unlink, writeFully } from "./io-more.ts";
 import { RESERVED_PREFIX } from "./list.ts";
 
 const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;

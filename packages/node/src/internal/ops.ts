@@ -10,7 +10,8 @@ import {
   toPath,
 } from "@fusio/core";
 import { errnoCode, fromErrno } from "./errors.ts";
-import { copyFile, isMissing, link as linkFile, lstat, mkdirs, stat as statPath, unlink } from "./io.ts";
+import { isMissing, mkdirs } from "./io.ts";
+import { copyFile, link as linkFile, lstat, stat as statPath, unlink } from "./io-more.ts";
 import { walk } from "./list.ts";
 import type { Root } from "./root.ts";
 
