@@ -14,7 +14,7 @@ import { type SizeSection, toolVersions, writeReport } from "./report.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
 import { s3Groups } from "./s3.ts";
 import { discoverJobs } from "./size/catalog.ts";
-import { measureSizes } from "./size/measure.ts";
+import { countLoadedLazyChunks, measureSizes } from "./size/measure.ts";
 import { proveJobs } from "./size/prove.ts";
 import { sizeTables } from "./size/report.ts";
 import { unstorageGroups } from "./unstorage.ts";
@@ -42,6 +42,7 @@ if (selected("size")) {
   const jobs = discoverJobs();
   const rows = await measureSizes(jobs);
   const { proofs, servers } = await proveJobs(jobs);
+  countLoadedLazyChunks(rows, proofs);
   size = { rows, proofs, servers };
   console.log(`${sizeTables(rows, proofs, servers)}\n`);
 }

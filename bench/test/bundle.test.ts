@@ -44,4 +44,15 @@ describe("bundle", () => {
     expect(result.builtins).toEqual(expect.arrayContaining(["http", "node:fs"]));
     expect(result.minified).toBeGreaterThan(100_000);
   });
+
+  it("counts what loads with the entry apart from the chunks only import() reaches", async () => {
+    const result = await bundle(fixture("lazy.ts"), "node");
+    expect(result.lazy.chunks).toBe(1);
+    expect(Object.keys(result.lazy.files)).toEqual(["bench/test/__fixtures__/lazy-part.ts"]);
+    expect(Object.keys(result.files)).toEqual(["bench/test/__fixtures__/lazy.ts"]);
+    expect(result.minified).toBe(result.code.byteLength);
+    expect(result.lazy.gzip).toBeGreaterThan(0);
+    const whole = await bundle(fixture("pure.ts"), "node");
+    expect(whole.lazy).toEqual({ chunks: 0, minified: 0, gzip: 0, files: {} });
+  });
 });

@@ -8,9 +8,14 @@ import { speedChart, writeReport } from "../src/report.ts";
 import type { SizeCell, SizeRow } from "../src/size/measure.ts";
 import { sizeChart, sizeTables } from "../src/size/report.ts";
 
-const cell = (gzip: number, builtins: string[] = []): SizeCell => ({
+const cell = (
+  gzip: number,
+  builtins: string[] = [],
+  lazy: SizeCell["lazy"] = { chunks: 0, minified: 0, gzip: 0 },
+): SizeCell => ({
   minified: gzip * 3,
   gzip,
+  lazy,
   builtins,
   undici: false,
   largest: [],
@@ -29,7 +34,12 @@ const row = (name: string, gzip: number, extra: Partial<SizeRow> = {}): SizeRow 
 });
 
 const rows: SizeRow[] = [
-  row("fusio", 5000, { isFusio: true, budgetGzip: 6000, ratioToFloor: 1.5 }),
+  row("fusio", 5000, {
+    isFusio: true,
+    budgetGzip: 6000,
+    ratioToFloor: 1.5,
+    bundles: { node: cell(5000, [], { chunks: 2, minified: 9000, gzip: 3210 }), browser: cell(5000) },
+  }),
   row("<sdk>", 150_000, {
     ratioToFloor: 45,
     bundles: { node: cell(150_000), browser: cell(140_000, ["node:fs"]) },
@@ -53,8 +63,8 @@ describe("size report", () => {
   );
 
   it("has a row per job with KB, ratios to the floor and to fusio, and the proof", () => {
-    expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 1.50× | 1.00× | yes |");
-    expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | 45.0× | 30.0× | not run |");
+    expect(text).toContain("| **fusio** | 15.0 | 5.00 | 15.0 | 5.00 | 3.21 in 2 | 1.50× | 1.00× | yes |");
+    expect(text).toContain("| <sdk> | 450.0 | 150.0 | 420.0 | 140.0† | — | 45.0× | 30.0× | not run |");
     expect(text).toContain("DESIGN.md's budget for fusio: 6.00 KB gz: within budget.");
     const heavy = rows.map((entry) =>
       entry.isFusio ? { ...entry, bundles: { node: cell(5000), browser: cell(7000) } } : entry,

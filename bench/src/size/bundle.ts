@@ -1,28 +1,84 @@
-// One bundle the way a user's build makes it: esbuild, minified ESM, tree-shaken, for the node
-// or browser platform (Workers use the browser platform plus the `workerd`/`worker`
-// conditions), workspace packages from source (the `source` condition). Reports minified and
-// `gzip -9` bytes, and what the metafile says it pulled in: runtime built-ins and undici.
+// One bundle the way a user's build makes it: esbuild, minified ESM, tree-shaken, code-split,
+// for the node or browser platform (Workers use the browser platform plus the `workerd`/`worker`
+// conditions), workspace packages from source (the `source` condition). Counts what loads with
+// the entry (the entry chunk and every chunk it imports statically) apart from the chunks only a
+// dynamic `import()` reaches, minified and `gzip -9` per chunk, and reports what the metafile
+// says the whole bundle pulled in: runtime built-ins and undici.
 import { builtinModules } from "node:module";
+import { basename, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
 export type BundleTarget = "node" | "browser" | "workers";
 
-export interface BundleResult {
-  /** Minified bytes. */
+/** Bytes of a set of chunks: minified, and the sum of each chunk's `gzip -9` (each is its own download). */
+export interface ChunkBytes {
+  chunks: number;
   minified: number;
-  /** Bytes after `gzip -9` of the minified output. */
   gzip: number;
+}
+
+export interface BundleResult {
+  /** Minified bytes that load with the entry: the entry chunk and the chunks it imports statically. */
+  minified: number;
+  /** The same chunks after `gzip -9`, summed. */
+  gzip: number;
+  /** Chunks only a dynamic `import()` reaches: loaded when code needs them, if ever. */
+  lazy: ChunkBytes & { files: Record<string, number> };
   /** Runtime built-ins the bundle imports (`node:fs`, `crypto`, ...), sorted. */
   builtins: string[];
   /** Whether any file of the `undici` package is inside the bundle. */
   undici: boolean;
-  /** Input files by package: "name" -> bytes in the output. */
+  /** Input files by package: "name" -> bytes in the output (every chunk). */
   packages: Record<string, number>;
-  /** Bytes in the output per input file (workspace files as `packages/<name>/...`). */
+  /** Bytes per input file in the chunks that load with the entry (workspace files as `packages/<name>/...`). */
   files: Record<string, number>;
-  /** The minified code. */
+  /** The minified code of the entry chunk. */
   code: Uint8Array;
+}
+
+interface Meta {
+  outputs: Record<string, { entryPoint?: string; imports: Array<{ path: string; kind: string; external?: boolean }> }>;
+}
+
+/**
+ * The output files that load with the entry: the entry chunk and, transitively, every chunk it
+ * imports with a static `import` (esbuild's shared chunks). The rest are reached only through
+ * a dynamic `import()`. Output paths as the metafile names them.
+ */
+export function staticClosure(metafile: Meta): Set<string> {
+  const entry = Object.entries(metafile.outputs).find(([path, output]) => output.entryPoint && path.endsWith(".js"));
+  if (!entry) throw new Error("esbuild's metafile names no entry chunk");
+  const seen = new Set<string>([entry[0]]);
+  const queue = [entry[0]];
+  for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+    for (const imported of metafile.outputs[path]?.imports ?? []) {
+      if (imported.external || imported.kind !== "import-statement" || seen.has(imported.path)) continue;
+      seen.add(imported.path);
+      queue.push(imported.path);
+    }
+  }
+  return seen;
+}
+
+/** The esbuild options every size bundle shares (the proof builds the same way, plus a banner). */
+export function buildOptions(entry: string, target: BundleTarget, outdir: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    splitting: true,
+    outdir,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    platform: target === "node" ? "node" : "browser",
+    conditions: target === "workers" ? ["workerd", "worker", "source", "module"] : ["source", "module"],
+    define: { "process.env.NODE_ENV": '"production"' },
+    legalComments: "none",
+    metafile: true,
+    logLevel: "silent",
+    plugins: target === "node" ? [] : [keepBuiltinsExternal()],
+  };
 }
 
 const builtins = new Set(builtinModules);
@@ -60,33 +116,23 @@ function keepBuiltinsExternal(): Plugin {
 
 /** Bundles `entry` (a file path) for `target`. Throws esbuild's error when it can't be bundled. */
 export async function bundle(entry: string, target: BundleTarget): Promise<BundleResult> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    platform: target === "node" ? "node" : "browser",
-    conditions: target === "workers" ? ["workerd", "worker", "source", "module"] : ["source", "module"],
-    define: { "process.env.NODE_ENV": '"production"' },
-    legalComments: "none",
-    metafile: true,
-    logLevel: "silent",
-    plugins: target === "node" ? [] : [keepBuiltinsExternal()],
-  });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error(`esbuild wrote nothing for ${entry}`);
+  const outdir = "/size-bundle";
+  const result = await build({ ...buildOptions(entry, target, outdir), write: false });
+  const metafile = result.metafile as NonNullable<typeof result.metafile>;
+  // The metafile names outputs relative to the working directory, outputFiles absolutely.
+  const loaded = new Set([...staticClosure(metafile)].map((path) => resolve(path)));
   const found = new Set<string>();
-  for (const input of Object.values(result.metafile.inputs)) {
+  for (const input of Object.values(metafile.inputs)) {
     for (const imported of input.imports) {
       if (imported.external && isBuiltin(imported.path)) found.add(imported.path);
     }
   }
   const packages: Record<string, number> = {};
   const files: Record<string, number> = {};
+  const lazyFiles: Record<string, number> = {};
   let undici = false;
-  for (const meta of Object.values(result.metafile.outputs)) {
+  for (const [output, meta] of Object.entries(metafile.outputs)) {
+    const into = loaded.has(resolve(output)) ? files : lazyFiles;
     for (const [path, input] of Object.entries(meta.inputs)) {
       const name = packageOf(path);
       if (name === "undici") undici = true;
@@ -94,17 +140,31 @@ export async function bundle(entry: string, target: BundleTarget): Promise<Bundl
       const short = path.includes("node_modules/")
         ? `${name}/${path.slice(path.lastIndexOf(name) + name.length + 1)}`
         : path.replace(/^(\.\.\/)+/, "");
-      files[short] = (files[short] ?? 0) + input.bytesInOutput;
+      into[short] = (into[short] ?? 0) + input.bytesInOutput;
     }
   }
+  const start: ChunkBytes = { chunks: 0, minified: 0, gzip: 0 };
+  const lazy: ChunkBytes = { chunks: 0, minified: 0, gzip: 0 };
+  let code: Uint8Array | undefined;
+  for (const file of result.outputFiles) {
+    if (!file.path.endsWith(".js")) continue;
+    const sum = loaded.has(file.path) ? start : lazy;
+    sum.chunks++;
+    sum.minified += file.contents.byteLength;
+    sum.gzip += gzipSync(file.contents, { level: 9 }).byteLength;
+    if (file.path === resolve(outdir, `${basename(entry).replace(/\.[cm]?[jt]s$/, "")}.js`)) code = file.contents;
+  }
+  if (!code || start.chunks !== loaded.size)
+    throw new Error(`esbuild's output for ${entry} does not match its metafile`);
   return {
-    minified: output.contents.byteLength,
-    gzip: gzipSync(output.contents, { level: 9 }).byteLength,
+    minified: start.minified,
+    gzip: start.gzip,
+    lazy: { ...lazy, files: lazyFiles },
     builtins: [...found].sort(),
     undici,
     packages,
     files,
-    code: output.contents,
+    code,
   };
 }
 

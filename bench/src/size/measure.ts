@@ -1,11 +1,15 @@
 // Bundles every job for its kind's platforms and reports bytes, ratios to the floor, and
 // whether a browser bundle is really one (no Node built-ins, no undici).
-import { type BundleTarget, bundle } from "./bundle.ts";
+import { type BundleTarget, bundle, type ChunkBytes } from "./bundle.ts";
 import { type JobEntry, type JobKind, KINDS, type Platform } from "./catalog.ts";
+import type { Proof } from "./prove.ts";
 
 export interface SizeCell {
+  /** What loads with the entry (plus, on node, the lazy chunks the job was seen loading). */
   minified: number;
   gzip: number;
+  /** Chunks only `import()` reaches, and of those the ones the proof run loaded (node only). */
+  lazy: ChunkBytes & { loaded?: ChunkBytes };
   /** Runtime built-ins the bundle imports. */
   builtins: string[];
   undici: boolean;
@@ -13,6 +17,8 @@ export interface SizeCell {
   largest: Array<{ name: string; bytes: number }>;
   /** fusio jobs: the files that make up the minified bytes, largest first. */
   files?: Array<{ name: string; bytes: number }>;
+  /** fusio jobs: the files in the lazy chunks, largest first. */
+  lazyFiles?: Array<{ name: string; bytes: number }>;
 }
 
 export interface SizeRow {
@@ -39,10 +45,16 @@ export async function measureJob(job: JobEntry, target: BundleTarget): Promise<S
     return {
       minified: result.minified,
       gzip: result.gzip,
+      lazy: { chunks: result.lazy.chunks, minified: result.lazy.minified, gzip: result.lazy.gzip },
       builtins: result.builtins,
       undici: result.undici,
       largest: largestFirst(result.packages).slice(0, 3),
-      ...(job.isFusio ? { files: largestFirst(result.files).filter((file) => file.bytes > 0) } : {}),
+      ...(job.isFusio
+        ? {
+            files: largestFirst(result.files).filter((file) => file.bytes > 0),
+            lazyFiles: largestFirst(result.lazy.files).filter((file) => file.bytes > 0),
+          }
+        : {}),
     };
   } catch (error) {
     const first =
@@ -64,6 +76,33 @@ function largestFirst(bytes: Record<string, number>): Array<{ name: string; byte
     .sort((a, b) => b.bytes - a.bytes);
 }
 
+/**
+ * A lazy chunk the job loaded while it was proven is part of the job: add it to the node cell
+ * (the proof runs the node bundle), so loading on first use can't hide code the job needs.
+ * Ratios to the floor are recomputed.
+ */
+export function countLoadedLazyChunks(rows: SizeRow[], proofs: Proof[]): void {
+  for (const row of rows) {
+    const loaded = proofs.find((proof) => proof.id === row.id)?.lazyLoaded;
+    const node = row.bundles.node;
+    if (!loaded || !isCell(node)) continue;
+    node.lazy.loaded = loaded;
+    node.minified += loaded.minified;
+    node.gzip += loaded.gzip;
+  }
+  setRatios(rows);
+}
+
+function setRatios(rows: SizeRow[]): void {
+  for (const row of rows) {
+    const floor = rows.find((other) => other.kind === row.kind && other.isFloor);
+    const platform = KINDS[row.kind].platforms[0] as Platform;
+    const mine = row.bundles[platform];
+    const base = floor?.bundles[platform];
+    if (isCell(mine) && isCell(base)) row.ratioToFloor = mine.gzip / base.gzip;
+  }
+}
+
 export async function measureSizes(jobs: JobEntry[]): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
   for (const job of jobs) {
@@ -80,12 +119,6 @@ export async function measureSizes(jobs: JobEntry[]): Promise<SizeRow[]> {
       ...(job.isFusio ? { budgetGzip: KINDS[job.kind].fusio.budgetGzip } : {}),
     });
   }
-  for (const row of rows) {
-    const floor = rows.find((other) => other.kind === row.kind && other.isFloor);
-    const platform = KINDS[row.kind].platforms[0] as Platform;
-    const mine = row.bundles[platform];
-    const base = floor?.bundles[platform];
-    if (isCell(mine) && isCell(base)) row.ratioToFloor = mine.gzip / base.gzip;
-  }
+  setRatios(rows);
   return rows;
 }

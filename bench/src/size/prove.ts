@@ -1,11 +1,12 @@
 // Proves every size job does the job: each job's node bundle (the very code that was measured,
-// plus a `require` shim that ESM bundles of CommonJS need) runs once against a real server or
+// plus a banner: a `require` shim and a record of which chunks loaded) runs once against a real server or
 // a temp directory, and the bytes it read, the object it wrote and the keys it listed are
 // checked independently of the job.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import {
   BlobServiceClient,
   ContainerSASPermissions,
@@ -15,6 +16,7 @@ import {
 import { AwsClient } from "aws4fetch";
 import { build } from "esbuild";
 import { type AzureConfig, type S3Config, type Server, startAzurite, startS3 } from "../servers.ts";
+import { buildOptions, type ChunkBytes, staticClosure } from "./bundle.ts";
 import type { JobEntry, JobKind } from "./catalog.ts";
 import type { AzureTarget, Job, JobOutput, LocalTarget, S3Target } from "./target.ts";
 
@@ -23,6 +25,8 @@ export interface Proof {
   /** "proven", or why not. */
   status: string;
   ok: boolean;
+  /** Lazy chunks (reached by `import()`) the job loaded while it ran: they count toward its size. */
+  lazyLoaded?: ChunkBytes;
 }
 
 /** Deterministic bytes, different at every offset, so an off-by-one read shows. */
@@ -38,22 +42,46 @@ function pattern(length: number, seed: number): Uint8Array<ArrayBuffer> {
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((value, i) => value === b[i]);
 
-async function loadJob<T>(job: JobEntry, dir: string): Promise<Job<T>> {
-  const out = join(dir, `${job.id.replace("/", "-")}.mjs`);
-  await build({
-    entryPoints: [job.file],
-    outfile: out,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "es2022",
-    conditions: ["source", "module"],
-    define: { "process.env.NODE_ENV": '"production"' },
-    banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
-    logLevel: "silent",
-  });
-  return ((await import(pathToFileURL(out).href)) as { default: Job<T> }).default;
+/** Each chunk of a proof bundle records itself here when it is evaluated. */
+const LOADED = "__fusioSizeLoaded";
+const BANNER =
+  'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' +
+  `(globalThis.${LOADED}??=new Set).add(import.meta.url);`;
+
+interface LoadedJob<T> {
+  run: Job<T>;
+  /** After the run: the lazy chunks the job made load, without the proof's banner. */
+  lazyLoaded(): ChunkBytes;
+}
+
+/**
+ * Builds the job as it was measured (code-split, node platform, plus the banner: a `require`
+ * shim that ESM bundles of CommonJS need, and a line that records each chunk as it loads).
+ */
+async function loadJob<T>(job: JobEntry, dir: string): Promise<LoadedJob<T>> {
+  const outdir = join(dir, job.id.replace("/", "-"));
+  const result = await build({ ...buildOptions(job.file, "node", outdir), banner: { js: BANNER } });
+  const metafile = result.metafile as NonNullable<typeof result.metafile>;
+  const atStart = new Set([...staticClosure(metafile)].map((path) => resolve(path)));
+  const loaded: Set<string> = ((globalThis as Record<string, unknown>)[LOADED] as Set<string>) ?? new Set();
+  (globalThis as Record<string, unknown>)[LOADED] = loaded;
+  const entry = pathToFileURL(join(outdir, `${job.name}.js`)).href;
+  const run = ((await import(entry)) as { default: Job<T> }).default;
+  return {
+    run,
+    lazyLoaded() {
+      const sum: ChunkBytes = { chunks: 0, minified: 0, gzip: 0 };
+      for (const url of loaded) {
+        const path = fileURLToPath(url);
+        if (!path.startsWith(`${outdir}/`) || atStart.has(path)) continue;
+        const code = readFileSync(path, "utf8").replace(BANNER, "").replace(/^\n/, "");
+        sum.chunks++;
+        sum.minified += Buffer.byteLength(code);
+        sum.gzip += gzipSync(code, { level: 9 }).byteLength;
+      }
+      return sum;
+    },
+  };
 }
 
 interface Context<T> {
@@ -74,13 +102,18 @@ async function proveAll<T extends { writeKey: string; data: Uint8Array<ArrayBuff
   for (const job of jobs) {
     try {
       const target = context.target(job);
-      const run = await loadJob<T>(job, dir);
-      const output: JobOutput = await run(target);
+      const loaded = await loadJob<T>(job, dir);
+      const output: JobOutput = await loaded.run(target);
       const problems: string[] = [];
       if (!equal(new Uint8Array(output.read), context.expectedRead)) problems.push("read the wrong bytes");
       if (!equal(await context.written(job, target), target.data)) problems.push("wrote the wrong bytes");
       if (context.lists && !output.listed?.includes(target.writeKey)) problems.push("listing misses the written key");
-      proofs.push({ id: job.id, ok: problems.length === 0, status: problems.length ? problems.join("; ") : "proven" });
+      proofs.push({
+        id: job.id,
+        ok: problems.length === 0,
+        status: problems.length ? problems.join("; ") : "proven",
+        lazyLoaded: loaded.lazyLoaded(),
+      });
     } catch (error) {
       proofs.push({ id: job.id, ok: false, status: `failed: ${String(error).split("\n")[0]?.slice(0, 200)}` });
     }

@@ -14,7 +14,15 @@ function cell(row: SizeRow, platform: Platform): [string, string] {
   return [kb(bundle.minified), `${kb(bundle.gzip)}${leaks ? "†" : ""}`];
 }
 
-/** One table per kind: KB minified and gzip -9 per platform, ratio to the floor, proof status. */
+/** Lazy chunks of the kind's first platform: "—", or their gzip KB and count, and what the job loaded. */
+function lazyCell(row: SizeRow, platform: Platform): string {
+  const bundle = row.bundles[platform];
+  if (!isCell(bundle) || bundle.lazy.chunks === 0) return "—";
+  const loaded = bundle.lazy.loaded?.chunks ? `; the job loaded ${kb(bundle.lazy.loaded.gzip)} (counted)` : "";
+  return `${kb(bundle.lazy.gzip)} in ${bundle.lazy.chunks}${loaded}`;
+}
+
+/** One table per kind: KB minified and gzip -9 per platform, lazy chunks, ratio to the floor, proof status. */
 export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Record<JobKind, string>>): string {
   const out: string[] = [];
   const notes: string[] = [];
@@ -27,8 +35,9 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
     const fusio = mine.find((row) => row.isFusio);
     const fusioGzip = fusio?.bundles[info.platforms[0] as Platform];
     const versusFusio = isCell(fusioGzip) ? " gz ÷ fusio |" : "";
-    out.push(`| library | ${head.join(" | ")} | gz ÷ floor |${versusFusio} did the job |`);
-    out.push(`|---|${head.map(() => "---:").join("|")}|---:|${versusFusio ? "---:|" : ""}---|`);
+    const first = info.platforms[0] as Platform;
+    out.push(`| library | ${head.join(" | ")} | lazy gz KB (${first}) | gz ÷ floor |${versusFusio} did the job |`);
+    out.push(`|---|${head.map(() => "---:").join("|")}|---:|---:|${versusFusio ? "---:|" : ""}---|`);
     for (const row of mine) {
       const proof = proofs.find((entry) => entry.id === row.id);
       const name = `${row.isFusio ? "**" : ""}${row.label}${row.isFusio ? "**" : ""}${row.versions ? ` <sub>${row.versions}</sub>` : ""}`;
@@ -37,7 +46,7 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
       const own = row.bundles[info.platforms[0] as Platform];
       const fusioRatio = isCell(fusioGzip) ? ` ${isCell(own) ? times(own.gzip / fusioGzip.gzip) : "—"} |` : "";
       out.push(
-        `| ${name} | ${cells.join(" | ")} | ${ratio} |${fusioRatio} ${proof ? (proof.ok ? "yes" : proof.status.startsWith("not run") ? "not run" : `**no**: ${proof.status}`) : "not run"} |`,
+        `| ${name} | ${cells.join(" | ")} | ${lazyCell(row, first)} | ${ratio} |${fusioRatio} ${proof ? (proof.ok ? "yes" : proof.status.startsWith("not run") ? "not run" : `**no**: ${proof.status}`) : "not run"} |`,
       );
       for (const platform of info.platforms) {
         const bundle = row.bundles[platform];
@@ -80,9 +89,10 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
       const platform = KINDS[row.kind].platforms[0] as Platform;
       const bundle = row.bundles[platform];
       if (!isCell(bundle) || !bundle.files) continue;
-      out.push(
-        `- ${row.label} (${platform}): ${bundle.files.map((file) => `\`${file.name}\` ${file.bytes}`).join(", ")}`,
-      );
+      const list = (files: Array<{ name: string; bytes: number }>) =>
+        files.map((file) => `\`${file.name}\` ${file.bytes}`).join(", ");
+      out.push(`- ${row.label} (${platform}): ${list(bundle.files)}`);
+      if (bundle.lazyFiles?.length) out.push(`  - in lazy chunks: ${list(bundle.lazyFiles)}`);
     }
     out.push("");
   }

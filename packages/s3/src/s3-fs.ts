@@ -98,13 +98,6 @@ export class S3Fs implements CasFs {
     if (head === undefined && !open.create && !(open.truncate && open.create)) {
       throw new FusioError("NotFound", "no such object", context);
     }
-    if (open.append && head?.customerKey) {
-      throw new FusioError(
-        "Unsupported",
-        "appending to an object encrypted with a customer key (SSE-C) is not supported",
-        context,
-      );
-    }
     return new S3File(this.#file, key, open, head);
   }
 

@@ -118,6 +118,8 @@ rgw dns name = localhost
 rgw thread pool size = 64
 rgw gc obj min wait = 30
 rgw gc processor period = 30
+# SSE-C (customer keys) over plain HTTP, so the tests can prove what fusio does with such objects
+rgw crypt require ssl = false
 log file = $CEPH_DIR/log/rgw.log
 CONF
 
