@@ -52,7 +52,7 @@ export interface WriteJob {
 
 /**
  * @internal The state of one open file. The calls on the hot path (positional reads, appends,
- * close) are in this module; the rest (./internal/file-calls.ts) is loaded at their first use.
+ * close) are in this module; the rest (./internal/file-calls.ts) is loaded at its first use.
  */
 export interface Handle extends DiskFileInit {
   /** Open for reading, not closed, no runtime writer: reads need no further checks. */
@@ -72,13 +72,16 @@ export interface Handle extends DiskFileInit {
   dirs: readonly string[] | undefined;
 }
 
-type Calls = typeof import("./internal/file-calls.ts");
-let calls: Calls | undefined;
-let loading: Promise<Calls> | undefined;
+type More = typeof import("./internal/more.ts");
+let more: More | undefined;
+let loading: Promise<More> | undefined;
 
-/** @internal Loads the rarely used calls of a file, once (`open` does it for runtime writers). */
-export function loadCalls(): Promise<Calls> {
-  loading ??= import("./internal/file-calls.ts").then((loaded) => (calls = loaded));
+/**
+ * @internal Loads what is off the hot path, once: the Fs calls besides `open`, and the file
+ * calls besides positional reads, appends and close (`open` loads it for runtime writers).
+ */
+export function loadMore(): Promise<More> {
+  loading ??= import("./internal/more.ts").then((loaded) => (more = loaded));
   return loading;
 }
 
@@ -121,7 +124,7 @@ export class DiskFile implements File {
     // The common case in one test: open for reading, no signal, no runtime writer, not empty.
     if (!h.plain || options?.signal !== undefined || length === 0) {
       if (length === 0 || h.writer || refuse(h, "readExactAt", "read", options)) {
-        return rare(h, "readExactAt", "read", options, (more) => more.readSlow(h, buf, pos));
+        return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos));
       }
     }
     h.busy++;
@@ -143,12 +146,12 @@ export class DiskFile implements File {
     const h = this.#h;
     const refused = badPosition(h, "readToEndAt", pos);
     if (refused) return Promise.reject(refused);
-    return rare(h, "readToEndAt", "read", options, (more) => more.readToEndAt(h, pos));
+    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos));
   }
 
   size(options?: CallOptions): Promise<number> {
     const h = this.#h;
-    return rare(h, "size", undefined, options, (more) => more.size(h));
+    return rare(h, "size", undefined, options, (calls) => calls.size(h));
   }
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
@@ -159,7 +162,7 @@ export class DiskFile implements File {
     const refused = refuse(h, "writeAll", "write", options) ?? h.error;
     if (refused) return Promise.reject(refused);
     // A runtime writer may take the bytes at once, without a job or a turn of the queue.
-    if (h.writer && !h.writing && data.length > 0) return (calls as Calls).writeNow(h, data);
+    if (h.writer && !h.writing && data.length > 0) return (more as More).writeNow(h, data);
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = { data, signal: options?.signal, resolve, reject };
       if (h.writing) {
@@ -173,12 +176,12 @@ export class DiskFile implements File {
 
   flush(options?: CallOptions): Promise<void> {
     const h = this.#h;
-    return rare(h, "flush", undefined, options, (more) => more.flush(h));
+    return rare(h, "flush", undefined, options, (calls) => calls.flush(h));
   }
 
   sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
     const h = this.#h;
-    return rare(h, "sync", undefined, options, (more) => more.sync(h, level));
+    return rare(h, "sync", undefined, options, (calls) => calls.sync(h, level));
   }
 
   /**
@@ -236,13 +239,13 @@ async function rare<T>(
   op: string,
   access: "read" | "write" | undefined,
   options: CallOptions | undefined,
-  run: (more: Calls) => Promise<T>,
+  run: (calls: More) => Promise<T>,
 ): Promise<T> {
   const refused = refuse(h, op, access, options);
   if (refused) throw refused;
   h.busy++;
   try {
-    return await run(calls ?? (await loadCalls()));
+    return await run(more ?? (await loadMore()));
   } finally {
     done(h);
   }
@@ -285,7 +288,7 @@ function begin(h: Handle, job: WriteJob): boolean {
   } else if (data.length === 0) {
     job.resolve();
   } else if (h.writer) {
-    return (calls as Calls).begin(h, job);
+    return (more as More).begin(h, job);
   } else {
     fs.write(h.fd, data, 0, data.length, null, (error, written) => wrote(h, job, written ?? 0, error));
     return true;
@@ -360,7 +363,7 @@ async function shut(h: Handle, discard: boolean): Promise<void> {
   let failure: unknown;
   if (h.writer || (h.syncOnClose && !discard)) {
     try {
-      await (calls ?? (await loadCalls())).beforeClose(h, discard);
+      await (more ?? (await loadMore())).beforeClose(h, discard);
     } catch (error) {
       failure = error;
     }

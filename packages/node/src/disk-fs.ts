@@ -16,7 +16,7 @@ import {
   type PutConditionalOptions,
   toPath,
 } from "@fusio/core";
-import { DiskFile, type DiskWriter, loadCalls } from "./disk-file.ts";
+import { DiskFile, type DiskWriter, loadMore } from "./disk-file.ts";
 import { errnoCode, fromErrno } from "./internal/errors.ts";
 import { closeFd, fstat, mkdirs, openFd } from "./internal/io.ts";
 import { Root } from "./internal/root.ts";
@@ -66,15 +66,6 @@ const CAPABILITIES: Capabilities = Object.freeze({
   sync: Object.freeze(["data", "all"] as const),
 });
 
-// Everything but `open` is loaded at its first use: directory calls, copy and link
-// (./internal/ops.ts), and the conditional writes with their lock files (./internal/cas.ts).
-type Ops = typeof import("./internal/ops.ts");
-type Cas = typeof import("./internal/cas.ts");
-let ops: Promise<Ops> | undefined;
-let cas: Promise<Cas> | undefined;
-const loadOps = (): Promise<Ops> => (ops ??= import("./internal/ops.ts"));
-const loadCas = (): Promise<Cas> => (cas ??= import("./internal/cas.ts"));
-
 /**
  * A local directory as a fusio {@link CasFs}. The shared implementation of `NodeFs` (and of the
  * Bun and Deno backends, which pass their own {@link DiskDriver}).
@@ -115,7 +106,7 @@ export class DiskFs implements CasFs {
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const absolute = await this.#root.resolve(key, context);
     const openWriter = open.write ? this.#driver.openWriter : undefined;
-    if (openWriter) await loadCalls(); // a runtime writer's appends are there
+    if (openWriter) await loadMore(); // a runtime writer's appends are there
     const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
     let created: string[] | undefined;
@@ -147,34 +138,34 @@ export class DiskFs implements CasFs {
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    return (await loadOps()).stat(this.#root, path, options);
+    return (await loadMore()).stat(this.#root, path, options);
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    yield* (await loadOps()).list(this.#root, dir, options);
+    yield* (await loadMore()).list(this.#root, dir, options);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    return (await loadOps()).createDirAll(this.#root, path, options);
+    return (await loadMore()).createDirAll(this.#root, path, options);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    return (await loadOps()).remove(this.#root, path, options);
+    return (await loadMore()).remove(this.#root, path, options);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    return (await loadOps()).copy(this.#root, from, to, options);
+    return (await loadMore()).copy(this.#root, from, to, options);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    return (await loadOps()).link(this.#root, from, to, options);
+    return (await loadMore()).link(this.#root, from, to, options);
   }
 
   async loadWithTag(
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    return (await loadCas()).loadWithTag(this.#root, path, options);
+    return (await loadMore()).loadWithTag(this.#root, path, options);
   }
 
   /**
@@ -188,7 +179,7 @@ export class DiskFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    return (await loadCas()).putConditional(this.#root, path, data, when, options);
+    return (await loadMore()).putConditional(this.#root, path, data, when, options);
   }
 }
 

@@ -7,7 +7,9 @@ import fs from "node:fs";
 /** Runs a callback-style node:fs call (`run(...args, callback)`) as a promise. */
 export function call<T = void>(run: (...args: never[]) => void, ...args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    (run as (...args: unknown[]) => void)(...args, (error: unknown, value: T) => (error ? reject(error) : resolve(value)));
+    (run as (...args: unknown[]) => void)(...args, (error: unknown, value: T) =>
+      error ? reject(error) : resolve(value),
+    );
   });
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type AbortSignalLike, abortError, type ErrorContext, type FileMeta, Path } from "@fusio/core";
 import { isMissing, realpath } from "./io.ts";
 import { readdir, stat } from "./io-more.ts";
-import type { Root } from "./root.ts";
+import { inside, type Root } from "./root.ts";
 
 /** Names with this prefix are fusio's own (temp and lock files): list hides them. */
 export const RESERVED_PREFIX = ".fusio-";
@@ -77,7 +77,7 @@ async function inspect(
   const absolute = join(directory, entry.name);
   const link = entry.isSymbolicLink();
   try {
-    if (link && !root.follow && !(await root.contains(await realpath(absolute)))) return undefined;
+    if (link && !root.follow && !inside(await realpath(absolute), await root.real())) return undefined;
     const stats = await stat(absolute);
     if (!stats.isFile() && !stats.isDirectory()) return undefined; // sockets, fifos, devices
     const key = recursive && stats.isDirectory() ? `${path.raw}/` : path.raw;

@@ -93,11 +93,6 @@ export class Root {
     }
     return path;
   }
-
-  /** True when the real path `real` is the root or below it. */
-  async contains(real: string): Promise<boolean> {
-    return inside(real, await this.real());
-  }
 }
 
 /** Whether following the links along `path` stays inside `root` (a real path). */
@@ -126,6 +121,7 @@ async function confined(path: string, root: string): Promise<boolean> {
   return false;
 }
 
-function inside(real: string, root: string): boolean {
+/** True when the real path `real` is the real `root` or below it. */
+export function inside(real: string, root: string): boolean {
   return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
