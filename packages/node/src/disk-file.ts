@@ -9,8 +9,8 @@ import {
   type Path,
   type SyncLevel,
 } from "@fusio/core";
-import { fromErrno } from "./internal/errors.ts";
 import { closeFd } from "./internal/io.ts";
+import { loadMore, more, nativeError } from "./internal/lazy.ts";
 
 /**
  * A runtime's own way of appending to an open file (e.g. Bun's FileSink), used instead of the
@@ -72,19 +72,6 @@ export interface Handle extends DiskFileInit {
   dirs: readonly string[] | undefined;
 }
 
-type More = typeof import("./internal/more.ts");
-let more: More | undefined;
-let loading: Promise<More> | undefined;
-
-/**
- * @internal Loads what is off the hot path, once: the Fs calls besides `open`, and the file
- * calls besides positional reads, appends and close (`open` loads it for runtime writers).
- */
-export function loadMore(): Promise<More> {
-  loading ??= import("./internal/more.ts").then((loaded) => (more = loaded));
-  return loading;
-}
-
 /**
  * An open file on local disk: positional reads straight into the caller's buffer with the
  * callback `fs.read` on the descriptor (concurrent reads run concurrently), and appends with
@@ -136,7 +123,8 @@ export class DiskFile implements File {
           if (--h.busy === 0 && h.idle) h.idle();
           resolve(buf);
         } else {
-          readMore(h, buf, pos, read ?? 0, read ?? 0, error, resolve, reject);
+          // A short read (the end of the file, or a signal): continued by the lazily loaded part.
+          loadMore().then((calls) => calls.readMore(h, buf, pos, read ?? 0, read ?? 0, error, resolve, reject));
         }
       });
     });
@@ -162,7 +150,7 @@ export class DiskFile implements File {
     const refused = refuse(h, "writeAll", "write", options) ?? h.error;
     if (refused) return Promise.reject(refused);
     // A runtime writer may take the bytes at once, without a job or a turn of the queue.
-    if (h.writer && !h.writing && data.length > 0) return (more as More).writeNow(h, data);
+    if (h.writer && !h.writing && data.length > 0) return (more as NonNullable<typeof more>).writeNow(h, data);
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = { data, signal: options?.signal, resolve, reject };
       if (h.writing) {
@@ -239,7 +227,7 @@ async function rare<T>(
   op: string,
   access: "read" | "write" | undefined,
   options: CallOptions | undefined,
-  run: (calls: More) => Promise<T>,
+  run: (calls: NonNullable<typeof more>) => Promise<T>,
 ): Promise<T> {
   const refused = refuse(h, op, access, options);
   if (refused) throw refused;
@@ -256,29 +244,6 @@ export function done(h: Handle): void {
   if (--h.busy === 0 && h.idle) h.idle();
 }
 
-/** Continues a short read (or settles it); `done` bytes of `buf` are filled. */
-function readMore<T extends Uint8Array>(
-  h: Handle,
-  buf: T,
-  pos: number,
-  filled: number,
-  read: number,
-  error: NodeJS.ErrnoException | null,
-  resolve: (buf: T) => void,
-  reject: (error: unknown) => void,
-): void {
-  if (error || filled === buf.length || read === 0) {
-    done(h);
-    if (error) reject(fromErrno(error, context(h, "readExactAt")));
-    else if (filled === buf.length) resolve(buf);
-    else reject(eof(h, buf.length, pos));
-  } else {
-    fs.read(h.fd, buf, filled, buf.length - filled, pos + filled, (nextError, nextRead) =>
-      readMore(h, buf, pos, filled + (nextRead ?? 0), nextRead ?? 0, nextError, resolve, reject),
-    );
-  }
-}
-
 /** Starts `job`: true when it is now in flight, false when it settled at once. */
 function begin(h: Handle, job: WriteJob): boolean {
   const { data, signal } = job;
@@ -288,7 +253,7 @@ function begin(h: Handle, job: WriteJob): boolean {
   } else if (data.length === 0) {
     job.resolve();
   } else if (h.writer) {
-    return (more as More).begin(h, job);
+    return (more as NonNullable<typeof more>).begin(h, job);
   } else {
     fs.write(h.fd, data, 0, data.length, null, (error, written) => wrote(h, job, written ?? 0, error));
     return true;
@@ -300,7 +265,7 @@ function begin(h: Handle, job: WriteJob): boolean {
 function wrote(h: Handle, job: WriteJob, written: number, error: NodeJS.ErrnoException | null): void {
   const { data } = job;
   if (error) {
-    fail(h, job, error);
+    loadMore().then((calls) => calls.fail(h, job, error));
   } else if (written < data.length) {
     fs.write(h.fd, data, written, data.length - written, null, (nextError, more) =>
       wrote(h, job, written + (more ?? 0), nextError),
@@ -322,29 +287,6 @@ export function next(h: Handle): void {
     h.drained = [];
     for (const wake of waiters) wake();
   }
-}
-
-/**
- * @internal A failed append may have left part of its bytes in the file, so the writes queued
- * behind it are refused rather than appended after a hole, and so is every later write.
- */
-export function fail(h: Handle, job: WriteJob, error: unknown): void {
-  job.reject(failed(h, error));
-  next(h);
-}
-
-/**
- * @internal Records a failed append or flush (of `op`) as the handle's write error, refuses the
- * writes queued behind it, and returns the failure as a FusioError.
- */
-export function failed(h: Handle, error: unknown, op = "writeAll"): FusioError {
-  const failure = fromErrno(error, context(h, op));
-  h.error ??= new FusioError(failure.kind, "an earlier write on this handle failed", {
-    ...context(h, "writeAll"),
-    cause: failure,
-  });
-  for (const queued of h.queue.splice(0)) queued.reject(h.error);
-  return failure;
 }
 
 /** @internal Resolves once every write issued so far has been applied. */
@@ -373,7 +315,7 @@ async function shut(h: Handle, discard: boolean): Promise<void> {
   } catch (error) {
     failure ??= error;
   }
-  if (failure !== undefined) throw fromErrno(failure, context(h, "close"));
+  if (failure !== undefined) throw await nativeError(failure, context(h, "close"));
 }
 
 /** @internal */

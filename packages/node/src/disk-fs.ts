@@ -16,9 +16,9 @@ import {
   type PutConditionalOptions,
   toPath,
 } from "@fusio/core";
-import { DiskFile, type DiskWriter, loadMore } from "./disk-file.ts";
-import { errnoCode, fromErrno } from "./internal/errors.ts";
+import { DiskFile, type DiskWriter } from "./disk-file.ts";
 import { closeFd, fstat, mkdirs, openFd } from "./internal/io.ts";
+import { codeOf, loadMore, nativeError } from "./internal/lazy.ts";
 import { Root } from "./internal/root.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
@@ -114,7 +114,7 @@ export class DiskFs implements CasFs {
       if (open.create) [fd, created] = await create(absolute, flags);
       else fd = await openFd(absolute, flags);
     } catch (error) {
-      throw fromErrno(error, context);
+      throw await nativeError(error, context);
     }
     if (!open.write) {
       // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
@@ -122,7 +122,7 @@ export class DiskFs implements CasFs {
         if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
       } catch (error) {
         await closeFd(fd).catch(() => undefined);
-        throw fromErrno(error, context);
+        throw await nativeError(error, context);
       }
     }
     return new DiskFile({
@@ -191,14 +191,14 @@ async function create(path: string, flags: number): Promise<[number, string[] | 
   try {
     return [await openFd(path, flags), undefined]; // the common case: it exists
   } catch (error) {
-    if (errnoCode(error) !== "ENOENT") throw error;
+    if (codeOf(error) !== "ENOENT") throw error;
   }
   const made = await mkdirs(dirname(path));
   try {
     return [await openFd(path, flags | O_CREAT | O_EXCL), directoriesToSync(path, made)];
   } catch (error) {
     // Created meanwhile, or a dangling link (checked to stay inside the root) to follow.
-    if (errnoCode(error) !== "EEXIST") throw error;
+    if (codeOf(error) !== "EEXIST") throw error;
     return [await openFd(path, flags | O_CREAT), undefined];
   }
 }

@@ -1,16 +1,62 @@
 // The calls of a DiskFile that are off its hot path, loaded at their first use (and by `open`
-// when a runtime writer is given): whole-file reads, size, flush, sync, zero-length reads, and
-// everything a runtime writer (Bun's FileSink) needs. `rare` in disk-file.ts has already
-// refused calls that must not start and counted the call as in flight.
+// when a runtime writer is given): whole-file reads, size, flush, sync, zero-length and short
+// reads, failed appends, and everything a runtime writer (Bun's FileSink) needs. `rare` in
+// disk-file.ts has already refused calls that must not start and counted the call as in flight.
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
-import type { SyncLevel } from "@fusio/core";
-import { badArgument, context, drain, eof, fail, failed, type Handle, next, type WriteJob } from "../disk-file.ts";
+import { FusioError, type SyncLevel } from "@fusio/core";
+import { badArgument, context, done, drain, eof, type Handle, next, type WriteJob } from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
 import { fstat } from "./io.ts";
 import { fsyncFd, syncDir } from "./io-more.ts";
 
 const DONE: Promise<void> = Promise.resolve();
+
+/** Continues a short positional read (or settles it); `filled` bytes of `buf` are filled. */
+export function readMore<T extends Uint8Array>(
+  h: Handle,
+  buf: T,
+  pos: number,
+  filled: number,
+  read: number,
+  error: NodeJS.ErrnoException | null,
+  resolve: (buf: T) => void,
+  reject: (error: unknown) => void,
+): void {
+  if (error || filled === buf.length || read === 0) {
+    done(h);
+    if (error) reject(fromErrno(error, context(h, "readExactAt")));
+    else if (filled === buf.length) resolve(buf);
+    else reject(eof(h, buf.length, pos));
+  } else {
+    fs.read(h.fd, buf, filled, buf.length - filled, pos + filled, (nextError, nextRead) =>
+      readMore(h, buf, pos, filled + (nextRead ?? 0), nextRead ?? 0, nextError, resolve, reject),
+    );
+  }
+}
+
+/**
+ * A failed append may have left part of its bytes in the file, so the writes queued behind
+ * it are refused rather than appended after a hole, and so is every later write.
+ */
+export function fail(h: Handle, job: WriteJob, error: unknown): void {
+  job.reject(failed(h, error));
+  next(h);
+}
+
+/**
+ * Records a failed append or flush (of `op`) as the handle's write error, refuses the writes
+ * queued behind it, and returns the failure as a FusioError.
+ */
+function failed(h: Handle, error: unknown, op = "writeAll"): FusioError {
+  const failure = fromErrno(error, context(h, op));
+  h.error ??= new FusioError(failure.kind, "an earlier write on this handle failed", {
+    ...context(h, "writeAll"),
+    cause: failure,
+  });
+  for (const queued of h.queue.splice(0)) queued.reject(h.error);
+  return failure;
+}
 
 /** Zero-length reads (which must still reject past the end) and reads behind a runtime writer. */
 export async function readSlow<T extends Uint8Array>(h: Handle, buf: T, pos: number): Promise<T> {

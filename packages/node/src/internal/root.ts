@@ -1,7 +1,7 @@
 import { join, resolve, sep } from "node:path";
 import { type AbortSignalLike, type ErrorContext, FusioError, type Path, throwIfAborted, toPath } from "@fusio/core";
-import { fromErrno } from "./errors.ts";
 import { isMissing, mkdirs, readlink, realpath } from "./io.ts";
+import { nativeError } from "./lazy.ts";
 
 /**
  * The root directory of a local Fs, what its operations share (the backend kind for errors,
@@ -89,7 +89,7 @@ export class Root {
         );
       }
     } catch (error) {
-      throw fromErrno(error, context);
+      throw await nativeError(error, context);
     }
     return path;
   }
