@@ -328,12 +328,3 @@ function badPosition(h: Handle, op: string, pos: number): FusioError | undefined
     ? undefined
     : badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context(h, op));
 }
-
-/** @internal */
-export function eof(h: Handle, length: number, pos: number, op = "readExactAt"): FusioError {
-  return new FusioError(
-    "UnexpectedEof",
-    `the file ends before ${length} bytes at ${pos} could be read`,
-    context(h, op),
-  );
-}

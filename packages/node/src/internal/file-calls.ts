@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import { FusioError, type SyncLevel } from "@fusio/core";
-import { badArgument, context, done, drain, eof, type Handle, next, type WriteJob } from "../disk-file.ts";
+import { badArgument, context, done, drain, type Handle, next, type WriteJob } from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
 import { fstat } from "./io.ts";
 import { fsyncFd, syncDir } from "./io-more.ts";
@@ -202,4 +202,12 @@ function readAt(fd: number, buf: Uint8Array, offset: number, position: number): 
   return new Promise<number>((resolve, reject) => {
     fs.read(fd, buf, offset, buf.length - offset, position, (error, read) => (error ? reject(error) : resolve(read)));
   });
+}
+
+function eof(h: Handle, length: number, pos: number, op = "readExactAt"): FusioError {
+  return new FusioError(
+    "UnexpectedEof",
+    `the file ends before ${length} bytes at ${pos} could be read`,
+    context(h, op),
+  );
 }
