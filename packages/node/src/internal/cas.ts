@@ -28,11 +28,11 @@ import {
   type PutConditionalOptions,
   toPath,
 } from "@fusio/core";
+import type { Root } from "../disk-fs.ts";
 import { errnoCode, fromErrno } from "./errors.ts";
 import { closeFd, mkdirs, openFd } from "./io.ts";
 import { fstatBig, fsyncFd, link, readPrefix, rename, syncDir, unlink, writeFully } from "./io-more.ts";
 import { acquireLock, reservedName, sweep } from "./lock.ts";
-import type { Root } from "./root.ts";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
 

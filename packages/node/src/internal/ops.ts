@@ -9,11 +9,11 @@ import {
   type Path,
   toPath,
 } from "@fusio/core";
+import type { Root } from "../disk-fs.ts";
 import { errnoCode, fromErrno } from "./errors.ts";
 import { isMissing, mkdirs } from "./io.ts";
 import { copyFile, link as linkFile, lstat, stat as statPath, unlink } from "./io-more.ts";
 import { walk } from "./list.ts";
-import type { Root } from "./root.ts";
 
 export async function stat(root: Root, path: Path | string, options?: CallOptions): Promise<FileMeta> {
   const [key, context] = root.start("stat", path, options?.signal);
