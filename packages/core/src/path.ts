@@ -147,7 +147,8 @@ export class Path {
 
   /** The path one segment up; the root's parent is the root. */
   parent(): Path {
-    return new Path(this.raw.slice(0, Math.max(this.raw.lastIndexOf("/"), 0)));
+    const slash = this.raw.lastIndexOf("/");
+    return slash < 0 ? Path.ROOT : new Path(this.raw.slice(0, slash));
   }
 
   /**
@@ -174,7 +175,8 @@ export class Path {
    */
   prefixMatch(prefix: Path): string[] | undefined {
     const start = prefix.raw;
-    if (start === "" || start === this.raw) return new Path(this.raw.slice(start.length)).parts();
+    if (start === this.raw) return [];
+    if (start === "") return this.parts();
     return this.raw.startsWith(`${start}/`) ? this.raw.slice(start.length + 1).split("/") : undefined;
   }
 
