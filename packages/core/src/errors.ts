@@ -90,9 +90,7 @@ export class FusioError extends Error {
    */
   static is(error: unknown, kind?: ErrorKind): error is FusioError {
     return (
-      typeof error === "object" &&
-      error !== null &&
-      (error as { [MARKER]?: unknown })[MARKER] === true &&
+      (error as { [MARKER]?: unknown } | null | undefined)?.[MARKER] === true &&
       (kind === undefined || (error as FusioError).kind === kind)
     );
   }

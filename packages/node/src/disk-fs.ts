@@ -20,8 +20,8 @@ import {
   toPath,
 } from "@fusio/core";
 import { DiskFile, type DiskWriter } from "./disk-file.ts";
-import { closeFd, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
-import { codeOf, loadMore, nativeError } from "./internal/lazy.ts";
+import { closeFd, codeOf, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
+import { loadMore, nativeError } from "./internal/lazy.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
 export interface DiskFsOptions {

@@ -32,8 +32,13 @@ export function mkdirs(path: string): Promise<string | undefined> {
   });
 }
 
+/** The errno code of a native error (`"ENOENT"`, ...), or undefined. */
+export function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 /** True for errno codes that mean "this path does not exist" (a missing file or parent). */
 export function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = codeOf(error);
   return code === "ENOENT" || code === "ENOTDIR";
 }

@@ -18,8 +18,3 @@ export function loadMore(): Promise<More> {
 export async function nativeError(error: unknown, context: ErrorContext): Promise<FusioError> {
   return FusioError.is(error) ? error : (more ?? (await loadMore())).fromErrno(error, context);
 }
-
-/** The errno code of a native error (`"ENOENT"`, ...), or undefined. */
-export function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
