@@ -108,7 +108,7 @@ export class DiskFs implements CasFs {
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const absolute = await this.#root.resolve(key, context);
     const openWriter = open.write ? this.#driver.openWriter : undefined;
-    if (openWriter) await loadMore(); // a runtime writer's appends are there
+    if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
     const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
     let created: string[] | undefined;
