@@ -85,8 +85,16 @@ export class DiskFile implements File {
   /** @internal Use `fs.open`. */
   constructor(init: DiskFileInit) {
     this.path = init.path;
+    // Every field named (no spread), so that all handles share one compact shape.
     this.#h = {
-      ...init,
+      kind: init.kind,
+      path: init.path,
+      fd: init.fd,
+      read: init.read,
+      write: init.write,
+      syncOnClose: init.syncOnClose,
+      newDirectories: init.newDirectories,
+      writer: init.writer,
       plain: init.read && !init.writer,
       closed: false,
       closing: undefined,
