@@ -1,15 +1,29 @@
-// Azure Blob on Azurite: fusio (fetch, and an undici HttpClient) against @azure/storage-blob and
-// the floor, raw undici.request() with a node:crypto Shared Key signer. Each group starts a
-// fresh Azurite (it frees deleted blobs only every 10 minutes, so memory would pile up).
+// Azure Blob on Azurite: fusio (fetch, and its Node transport @fusio/node/http) against
+// @azure/storage-blob and the floor, raw undici.request() with a node:crypto Shared Key signer.
+// Each group starts a fresh Azurite (it frees deleted blobs only every 10 minutes, so memory
+// would pile up).
 import { createHmac } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { UndiciHttpClient } from "@fusio/node/http";
-import { build, stop as stopEsbuild } from "esbuild";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
+import type { MemoryGroup } from "./peak-memory.ts";
+import {
+  countList,
+  expectListed,
+  IN_FLIGHT,
+  LARGE_UPLOAD,
+  LIST_COUNT,
+  MiB,
+  PART_SIZE,
+  pattern,
+  pool,
+  UPLOAD_MEMORY_BOUND,
+  writeInChunks,
+} from "./remote-workloads.ts";
+import { startAzurite as startSilentAzurite } from "./servers.ts";
 
 const CONTAINER = "bench";
 const KEY = Buffer.from(DEVELOPMENT_KEY, "base64");
@@ -152,7 +166,7 @@ function lazyGroup(
 
 const SDK = "@azure/storage-blob";
 const FLOOR = "undici.request + node:crypto (floor)";
-const FUSIO_UNDICI = "AzureBlobFs + undici HttpClient";
+const FUSIO_UNDICI = "AzureBlobFs + @fusio/node/http";
 const FUSIO_FETCH = "AzureBlobFs + fetch (default)";
 const NAMES = [SDK, FLOOR, FUSIO_UNDICI, FUSIO_FETCH];
 
@@ -227,18 +241,10 @@ function uploadGroup(): BenchGroup {
 }
 
 function blockUploadGroup(): BenchGroup {
-  const size = 256 * 1024 * 1024;
-  const blockSize = 8 * 1024 * 1024;
-  const data = new Uint8Array(size).map((_, i) => i & 0xff);
-  const chunk = 1024 * 1024;
-  const viaFusio = async (fs: AzureBlobFs) => {
-    const file = await fs.open("large.bin", { create: true, truncate: true });
-    for (let offset = 0; offset < size; offset += chunk) await file.writeAll(data.subarray(offset, offset + chunk));
-    await file.close();
-  };
+  const data = pattern(LARGE_UPLOAD);
   return lazyGroup(
     {
-      title: "Azure: 256 MiB upload, 8 MiB blocks, 4 in flight (MB/s)",
+      title: `Azure: 256 MiB upload, ${PART_SIZE / MiB} MiB blocks, ${IN_FLIGHT} in flight (MB/s)`,
       baseline: SDK,
       opsPerRound: 1,
       rounds: 3,
@@ -251,8 +257,8 @@ function blockUploadGroup(): BenchGroup {
         container: CONTAINER,
         endpoint: env.azurite.endpoint,
         credential: { accountKey: DEVELOPMENT_KEY },
-        blockSize,
-        concurrency: 4,
+        blockSize: PART_SIZE,
+        concurrency: IN_FLIGHT,
       };
       const fetchFs = new AzureBlobFs(options);
       const undiciFs = new AzureBlobFs({
@@ -263,70 +269,54 @@ function blockUploadGroup(): BenchGroup {
         [SDK]: () =>
           env.sdk
             .getBlockBlobClient("large.bin")
-            .uploadData(data, { blockSize, concurrency: 4, maxSingleShotSize: blockSize }),
+            .uploadData(data, { blockSize: PART_SIZE, concurrency: IN_FLIGHT, maxSingleShotSize: PART_SIZE }),
         [FLOOR]: async () => {
           const path = `${env.containerPath}/large.bin`;
-          const ids = Array.from({ length: size / blockSize }, (_, i) =>
+          const ids = Array.from({ length: Math.ceil(data.length / PART_SIZE) }, (_, i) =>
             Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"),
           );
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: 4 }, async () => {
-              while (next < ids.length) {
-                const i = next++;
-                await env.floor.send(
-                  "PUT",
-                  path,
-                  [
-                    ["comp", "block"],
-                    ["blockid", ids[i] as string],
-                  ],
-                  {},
-                  data.subarray(i * blockSize, (i + 1) * blockSize),
-                );
-              }
-            }),
+          await pool(ids.length, IN_FLIGHT, (i) =>
+            env.floor.send(
+              "PUT",
+              path,
+              [
+                ["comp", "block"],
+                ["blockid", ids[i] as string],
+              ],
+              {},
+              data.subarray(i * PART_SIZE, (i + 1) * PART_SIZE),
+            ),
           );
           const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
           await env.floor.send("PUT", path, [["comp", "blocklist"]], {}, Buffer.from(xml));
         },
-        [FUSIO_UNDICI]: () => viaFusio(undiciFs),
-        [FUSIO_FETCH]: () => viaFusio(fetchFs),
+        [FUSIO_UNDICI]: () => writeInChunks(undiciFs, "large.bin", data),
+        [FUSIO_FETCH]: () => writeInChunks(fetchFs, "large.bin", data),
       };
     },
     NAMES,
-    { unitsPerOp: size },
+    { unitsPerOp: LARGE_UPLOAD },
   );
 }
 
 function listGroup(): BenchGroup {
-  const count = 5000;
   return lazyGroup(
     { title: "Azure: list 5,000 blobs (lists/s)", baseline: SDK, opsPerRound: 5, rounds: 5, warmup: 2 },
     async (env) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < count) {
-            const i = next++;
-            await env.floor.send(
-              "PUT",
-              `${env.containerPath}/list/${String(i).padStart(5, "0")}.bin`,
-              [],
-              { "x-ms-blob-type": "BlockBlob" },
-              Uint8Array.of(1),
-            );
-          }
-        }),
+      await pool(LIST_COUNT, 32, (i) =>
+        env.floor.send(
+          "PUT",
+          `${env.containerPath}/list/${String(i).padStart(5, "0")}.bin`,
+          [],
+          { "x-ms-blob-type": "BlockBlob" },
+          Uint8Array.of(1),
+        ),
       );
-      const expect = (seen: number) => {
-        if (seen !== count) throw new Error(`listed ${seen} of ${count}`);
-      };
       return {
         [SDK]: async () => {
           let seen = 0;
           for await (const _ of env.sdk.listBlobsFlat({ prefix: "list/" })) seen++;
-          expect(seen);
+          expectListed(seen);
         },
         [FLOOR]: async () => {
           const { body } = await env.floor.send(
@@ -336,104 +326,50 @@ function listGroup(): BenchGroup {
               ["restype", "container"],
               ["comp", "list"],
               ["prefix", "list/"],
-              ["maxresults", "5000"],
+              ["maxresults", String(LIST_COUNT)],
             ],
             {},
           );
           const text = (body as Buffer).toString("utf8");
           let seen = 0;
           for (const _ of text.matchAll(/<Name>([^<]*)<\/Name>[\s\S]*?<Content-Length>(\d+)</g)) seen++;
-          expect(seen);
+          expectListed(seen);
         },
-        [FUSIO_UNDICI]: async () => {
-          let seen = 0;
-          for await (const _ of env.undiciFs.list("list", { recursive: true })) seen++;
-          expect(seen);
-        },
-        [FUSIO_FETCH]: async () => {
-          let seen = 0;
-          for await (const _ of env.fetchFs.list("list", { recursive: true })) seen++;
-          expect(seen);
-        },
+        [FUSIO_UNDICI]: async () => expectListed(await countList(env.undiciFs, "list")),
+        [FUSIO_FETCH]: async () => expectListed(await countList(env.fetchFs, "list")),
       };
     },
     NAMES,
   );
 }
 
-/** The Azure job of DESIGN.md's bundle budget, bundled for browsers with esbuild, gzip -9. */
-export async function azureBundleSizes(): Promise<Array<{ name: string; minified: number; gzip: number }>> {
-  const jobs = {
-    "@fusio/azure (fetch, Shared Key on WebCrypto)": `
-      import { AzureBlobFs } from "@fusio/azure";
-      export async function job(accountKey) {
-        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { accountKey } });
-        const file = await fs.open("data/in.bin");
-        const head = await file.readExactAt(new Uint8Array(100), 1000);
-        await file.close();
-        const out = await fs.open("data/out.bin", { create: true, truncate: true });
-        await out.writeAll(head);
-        await out.close();
-        const names = [];
-        for await (const entry of fs.list("data")) names.push(entry.path.raw);
-        return names;
-      }`,
-    "@fusio/azure (fetch, SAS)": `
-      import { AzureBlobFs } from "@fusio/azure";
-      export async function job(sasToken) {
-        const fs = new AzureBlobFs({ account: "acct", container: "data", credential: { sasToken } });
-        const file = await fs.open("data/in.bin");
-        const head = await file.readExactAt(new Uint8Array(100), 1000);
-        await file.close();
-        const out = await fs.open("data/out.bin", { create: true, truncate: true });
-        await out.writeAll(head);
-        await out.close();
-        const names = [];
-        for await (const entry of fs.list("data")) names.push(entry.path.raw);
-        return names;
-      }`,
-    "@azure/storage-blob (SAS)": `
-      import { BlobServiceClient } from "@azure/storage-blob";
-      // Its browser build has no Shared Key: a SAS it is.
-      export async function job(sas) {
-        const container = new BlobServiceClient("https://acct.blob.core.windows.net?" + sas).getContainerClient("data");
-        const head = await container.getBlobClient("data/in.bin").downloadToBuffer(1000, 100);
-        await container.getBlockBlobClient("data/out.bin").upload(head, head.length);
-        const names = [];
-        for await (const blob of container.listBlobsByHierarchy("/", { prefix: "data/" })) names.push(blob.name);
-        return names;
-      }`,
-  };
-  const sizes = [];
-  for (const [name, contents] of Object.entries(jobs)) {
-    const result = await build({
-      stdin: { contents, resolveDir: new URL(".", import.meta.url).pathname, loader: "js" },
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["source"],
-      write: false,
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0]?.contents ?? new Uint8Array(0);
-    sizes.push({ name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length });
-  }
-  await stopEsbuild();
-  return sizes;
+// The bundle sizes of the Azure job are measured with the other jobs' (size/), not here.
+export async function azureGroups(): Promise<BenchGroup[]> {
+  return [await readGroup(1), await readGroup(16), uploadGroup(), blockUploadGroup(), listGroup()];
 }
 
-export async function azureGroups(): Promise<BenchGroup[]> {
-  const sizes = await azureBundleSizes();
-  console.log(
-    [
-      "### Azure: bundle of the job (open, read 100 bytes at an offset, write an object, list a prefix), esbuild --minify, gzip -9",
-      "",
-      "| bundle | minified bytes | gzip bytes |",
-      "|---|---:|---:|",
-      ...sizes.map((size) => `| ${size.name} | ${size.minified} | ${size.gzip} |`),
-      "",
-    ].join("\n"),
-  );
-  return [await readGroup(1), await readGroup(16), uploadGroup(), blockUploadGroup(), listGroup()];
+/**
+ * Peak memory of a 1 GiB streaming upload, fusio (both clients) and the SDK's uploadStream, each
+ * in its own process, against one Azurite (servers.ts: silent, its output never piles up in a
+ * pipe while the parent waits for a case).
+ */
+export async function azureMemoryGroups(): Promise<MemoryGroup[]> {
+  const azurite = await startSilentAzurite();
+  const args = { ...azurite.config, container: CONTAINER, key: "memory-1gib.bin" };
+  const credential = new StorageSharedKeyCredential(args.accountName, args.accountKey);
+  await new BlobServiceClient(args.accountUrl, credential).getContainerClient(CONTAINER).createIfNotExists();
+  const module = new URL("./upload-1gib.ts", import.meta.url).pathname;
+  return [
+    {
+      title: `Azure (Azurite): peak RSS of a 1 GiB streaming upload, ${PART_SIZE / MiB} MiB blocks, ${IN_FLIGHT} in flight`,
+      budgetBytes: UPLOAD_MEMORY_BOUND,
+      bytes: 1024 * MiB,
+      teardown: () => azurite.stop(),
+      cases: [
+        { name: FUSIO_UNDICI, module, exportName: "azureFusio", args: { ...args, client: "undici" } },
+        { name: FUSIO_FETCH, module, exportName: "azureFusio", args: { ...args, client: "fetch" } },
+        { name: `${SDK} uploadStream`, module, exportName: "azureSdk", args },
+      ],
+    },
+  ];
 }

@@ -137,6 +137,11 @@ async function measureGroup(group: BenchGroup): Promise<GroupResult> {
   };
 }
 
+/** fusio's cases are named after their Fs class ("NodeFs readExactAt", "S3Fs ..."). */
+export function isFusioCase(name: string): boolean {
+  return /^\w+Fs\b/.test(name) || name.toLowerCase().startsWith("fusio");
+}
+
 /** Where and with what the numbers were taken. */
 export function machine(): Record<string, string> {
   return {

@@ -3,7 +3,7 @@
 // and docs/benchmarks.md. Each backend adds its speed groups to GROUPS (run here, in Node) or to
 // RUNTIME_GROUPS (run inside Bun or Deno), and peak-memory groups to MEMORY_GROUPS.
 // `pnpm bench size node bun deno memory` runs only the named parts.
-import { azureGroups } from "./azure.ts";
+import { azureGroups, azureMemoryGroups } from "./azure.ts";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
@@ -12,7 +12,7 @@ import { type MemoryGroup, type MemoryGroupResult, memoryTable, runMemoryGroup }
 import { r2BindingGroups } from "./r2-binding.ts";
 import { type SizeSection, toolVersions, writeReport } from "./report.ts";
 import { type RuntimeGroups, runInRuntime } from "./runtimes.ts";
-import { s3Groups } from "./s3.ts";
+import { s3Groups, s3MemoryGroups } from "./s3.ts";
 import { discoverJobs } from "./size/catalog.ts";
 import { countLoadedLazyChunks, measureSizes } from "./size/measure.ts";
 import { proveJobs } from "./size/prove.ts";
@@ -33,7 +33,7 @@ const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "deno", module: "deno.ts", name: "denoGroups" },
 ];
 /** Peak-memory groups (e.g. a 1 GiB upload per backend), each case in its own process. */
-const MEMORY_GROUPS: Array<() => Promise<MemoryGroup[]>> = [];
+const MEMORY_GROUPS: Array<() => Promise<MemoryGroup[]>> = [s3MemoryGroups, azureMemoryGroups];
 const only = process.argv.slice(2);
 const selected = (part: string) => only.length === 0 || only.includes(part);
 
@@ -62,9 +62,13 @@ for (const entry of RUNTIME_GROUPS.filter((entry) => selected(entry.runtime))) {
 const memory: MemoryGroupResult[] = [];
 for (const load of selected("memory") ? MEMORY_GROUPS : []) {
   for (const group of await load()) {
-    const result = runMemoryGroup(group);
-    console.log(`${memoryTable(result)}\n`);
-    memory.push(result);
+    try {
+      const result = runMemoryGroup(group);
+      console.log(`${memoryTable(result)}\n`);
+      memory.push(result);
+    } finally {
+      await group.teardown?.();
+    }
   }
 }
 writeReport({ ...machine(), ...toolVersions() }, size, results, { keepPrevious: only.length > 0, memory });

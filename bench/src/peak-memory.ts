@@ -1,9 +1,11 @@
 // Peak memory of one long operation (e.g. a 1 GiB streaming upload), each case in a fresh Node
 // process so one case's garbage never counts against another: the child imports a module,
-// calls one exported async function, and reports its peak RSS (getrusage maxrss) and time.
-// Reported next to a budget, never asserted.
+// calls one exported async function, and reports its peak RSS, its RSS just before the
+// operation (libraries loaded, after a GC) and the time. The figure that matters is the peak
+// above that baseline: what the operation itself held. Reported next to a budget, never asserted.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { isFusioCase } from "./harness.ts";
 
 export interface MemoryCase {
   /** Shown in the report, e.g. "S3Fs writeAll 1 GiB (8 MiB parts, 4 in flight)". */
@@ -24,12 +26,20 @@ export interface MemoryGroup {
   budgetBytes?: number;
   /** Runs per case; the report keeps the highest peak (default 1). */
   rounds?: number;
+  /** Bytes each case moves, for a MB/s column. */
+  bytes?: number;
+  /** Called once after the group ran (or failed): stop the servers it started. */
+  teardown?: () => Promise<void>;
 }
 
 export interface MemoryCaseResult {
   name: string;
   /** Highest peak RSS over the rounds, bytes. */
   peakRss: number;
+  /** Highest peak RSS above the RSS just before the operation over the rounds, bytes. */
+  growth: number;
+  /** RSS just before the operation (the median over the rounds), bytes. */
+  baselineRss: number;
   /** Median wall time of the operation, seconds. */
   seconds: number;
 }
@@ -37,6 +47,7 @@ export interface MemoryCaseResult {
 export interface MemoryGroupResult {
   title: string;
   budgetBytes?: number;
+  bytes?: number;
   rounds: number;
   results: MemoryCaseResult[];
 }
@@ -44,12 +55,19 @@ export interface MemoryGroupResult {
 const child = new URL("./peak-memory-child.ts", import.meta.url).pathname;
 const tsx = new URL("../node_modules/tsx/dist/esm/index.mjs", import.meta.url).pathname;
 
+interface Run {
+  peakRss: number;
+  baselineRss: number;
+  seconds: number;
+}
+
 /** Runs one case in a fresh process. Throws with the child's stderr when it fails. */
-export function runIsolated(memoryCase: MemoryCase): { peakRss: number; seconds: number } {
+export function runIsolated(memoryCase: MemoryCase): Run {
   const result = spawnSync(
     process.execPath,
     [
       "--conditions=source",
+      "--expose-gc",
       "--import",
       tsx,
       child,
@@ -65,12 +83,14 @@ export function runIsolated(memoryCase: MemoryCase): { peakRss: number; seconds:
       `${memoryCase.name} failed (exit ${result.status}): ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`,
     );
   }
-  return JSON.parse(line) as { peakRss: number; seconds: number };
+  return JSON.parse(line) as Run;
 }
+
+const middle = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
 export function runMemoryGroup(group: MemoryGroup): MemoryGroupResult {
   const rounds = group.rounds ?? 1;
-  const runs = new Map<string, Array<{ peakRss: number; seconds: number }>>(group.cases.map((c) => [c.name, []]));
+  const runs = new Map<string, Run[]>(group.cases.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < group.cases.length; i++) {
       const memoryCase = group.cases[(i + round) % group.cases.length] as MemoryCase;
@@ -80,14 +100,16 @@ export function runMemoryGroup(group: MemoryGroup): MemoryGroupResult {
   return {
     title: group.title,
     ...(group.budgetBytes === undefined ? {} : { budgetBytes: group.budgetBytes }),
+    ...(group.bytes === undefined ? {} : { bytes: group.bytes }),
     rounds,
     results: group.cases.map((memoryCase) => {
       const mine = runs.get(memoryCase.name) ?? [];
-      const times = mine.map((run) => run.seconds).sort((a, b) => a - b);
       return {
         name: memoryCase.name,
         peakRss: Math.max(...mine.map((run) => run.peakRss)),
-        seconds: times[times.length >> 1] ?? Number.NaN,
+        growth: Math.max(...mine.map((run) => run.peakRss - run.baselineRss)),
+        baselineRss: middle(mine.map((run) => run.baselineRss)),
+        seconds: middle(mine.map((run) => run.seconds)),
       };
     }),
   };
@@ -95,15 +117,40 @@ export function runMemoryGroup(group: MemoryGroup): MemoryGroupResult {
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-/** A Markdown table of one memory group. */
+/**
+ * A Markdown table of one memory group: each case's peak above its baseline first (checked
+ * against the budget for fusio's cases), then the raw peak and baseline, time and throughput.
+ */
 export function memoryTable(group: MemoryGroupResult): string {
-  const lines = [
-    `### ${group.title}`,
-    "",
-    group.budgetBytes === undefined ? "" : `Budget for fusio: ${mib(group.budgetBytes)} MiB peak RSS.\n`,
-    `| case | peak RSS MiB (max of ${group.rounds}) | seconds (median) |`,
-    "|---|---:|---:|",
-  ].filter((line) => line !== "");
-  for (const row of group.results) lines.push(`| ${row.name} | ${mib(row.peakRss)} | ${row.seconds.toFixed(2)} |`);
+  const budget = group.budgetBytes;
+  const lines = [`### ${group.title}`, ""];
+  if (budget !== undefined) {
+    lines.push(
+      `Budget for fusio: ${mib(budget)} MiB above the baseline (DESIGN.md: partSize x (concurrency + 1) + 64 MiB).`,
+      "",
+    );
+  }
+  lines.push(
+    `| case | peak above baseline MiB (max of ${group.rounds}) |${budget === undefined ? "" : " within budget |"} peak RSS MiB | baseline RSS MiB | seconds (median) |${group.bytes === undefined ? "" : " MB/s |"}`,
+    `|---|---:|${budget === undefined ? "" : "---|"}---:|---:|---:|${group.bytes === undefined ? "" : "---:|"}`,
+  );
+  for (const row of group.results) {
+    const verdict = !isFusioCase(row.name) ? "—" : row.growth <= (budget ?? 0) ? "yes" : "**no**";
+    lines.push(
+      [
+        "",
+        row.name,
+        mib(row.growth),
+        ...(budget === undefined ? [] : [verdict]),
+        mib(row.peakRss),
+        mib(row.baselineRss),
+        row.seconds.toFixed(2),
+        ...(group.bytes === undefined ? [] : [(group.bytes / 1e6 / row.seconds).toFixed(0)]),
+        "",
+      ]
+        .join(" | ")
+        .trim(),
+    );
+  }
   return lines.join("\n");
 }

@@ -1,7 +1,7 @@
 // Writes bench/results/latest.json and docs/benchmarks.md (+ its two SVG charts) from one run.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { type GroupResult, table } from "./harness.ts";
+import { type GroupResult, isFusioCase, table } from "./harness.ts";
 import { type MemoryGroupResult, memoryTable } from "./peak-memory.ts";
 import type { JobKind } from "./size/catalog.ts";
 import type { SizeRow } from "./size/measure.ts";
@@ -32,9 +32,6 @@ export function toolVersions(): Record<string, string> {
   }
   return versions;
 }
-
-/** fusio's cases are named after their Fs class ("NodeFs readExactAt", "S3Fs ..."). */
-const isFusioCase = (name: string) => /^\w+Fs\b/.test(name) || name.toLowerCase().startsWith("fusio");
 
 /** Bars of each case's ratio to its group's baseline (1.0 = as fast as the baseline). */
 export function speedChart(results: GroupResult[]): string {
@@ -159,7 +156,7 @@ export function writeReport(
     lines.push(
       "## Peak memory",
       "",
-      "Each case runs alone in a fresh Node process; peak RSS is the process's high-water mark (getrusage).",
+      "Each case runs alone in a fresh Node process. Baseline RSS: the process with every library loaded, after a full GC, just before the operation; peak RSS: its high-water mark during the operation (getrusage, sampled RSS when the operation never rises above what loading reached). The budget applies to the peak above the baseline, for fusio's cases; the SDKs do the same upload, from the same stream of 1 MiB chunks, with the same part size and parts in flight.",
       "",
       ...memory.map((group) => `${memoryTable(group)}\n`),
     );

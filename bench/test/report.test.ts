@@ -135,7 +135,15 @@ describe("writeReport", () => {
     const root = pathToFileURL(`${mkdtempSync(join(tmpdir(), "fusio-report-"))}/`);
     try {
       const size = { rows, proofs: [], servers: {} };
-      const memory = [{ title: "upload", rounds: 1, results: [{ name: "S3Fs", peakRss: 100 * 2 ** 20, seconds: 2 }] }];
+      const memory = [
+        {
+          title: "upload",
+          rounds: 1,
+          results: [
+            { name: "S3Fs", peakRss: 100 * 2 ** 20, growth: 50 * 2 ** 20, baselineRss: 50 * 2 ** 20, seconds: 2 },
+          ],
+        },
+      ];
       writeReport({ node: "v20" }, size, [group("a", 1), group("b", 1)], { root, memory });
       writeReport({ node: "v20" }, undefined, [group("b", 2)], { root, keepPrevious: true });
       const latest = JSON.parse(readFileSync(new URL("bench/results/latest.json", root), "utf8"));

@@ -17,7 +17,7 @@ function cell(row: SizeRow, platform: Platform): [string, string] {
 /** Lazy chunks of the kind's first platform: "—", or their gzip KB and count, and what the job loaded. */
 function lazyCell(row: SizeRow, platform: Platform): string {
   const bundle = row.bundles[platform];
-  if (!isCell(bundle) || bundle.lazy.chunks === 0) return "—";
+  if (!isCell(bundle) || !bundle.lazy?.chunks) return "—"; // a report from before code splitting has no `lazy`
   const loaded = bundle.lazy.loaded?.chunks ? `; the job loaded ${kb(bundle.lazy.loaded.gzip)} (counted)` : "";
   return `${kb(bundle.lazy.gzip)} in ${bundle.lazy.chunks}${loaded}`;
 }

@@ -1,6 +1,7 @@
 import type { AbortSignalLike, ErrorContext } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { collectBody, PartScheduler, remoteDetails } from "@fusio/http";
+import { collectBody, remoteDetails } from "@fusio/http";
+import { PartScheduler } from "@fusio/http/part-scheduler";
 import type { BlobClient } from "./internal/client.ts";
 import { sourceAccess } from "./internal/ops.ts";
 

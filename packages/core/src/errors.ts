@@ -61,27 +61,27 @@ const MARKER: unique symbol = Symbol.for("@fusio/core/FusioError");
  */
 export class FusioError extends Error {
   /** What went wrong; see {@link ErrorKind}. */
-  readonly kind: ErrorKind;
+  declare readonly kind: ErrorKind;
   /** The operation that failed. */
-  readonly op: string | undefined;
+  declare readonly op: string | undefined;
   /** The path the operation was about. */
-  readonly path: string | undefined;
+  declare readonly path: string | undefined;
   /** The backend kind that raised the error. */
-  readonly backend: string | undefined;
+  declare readonly backend: string | undefined;
   /** HTTP status, for errors that came from a server response. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** Whether repeating the same request may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
   constructor(kind: ErrorKind, message: string, options: FusioErrorOptions = {}) {
     super(formatMessage(kind, message, options), options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = "FusioError";
     this.kind = kind;
     this.op = options.op;
     this.path = options.path;
     this.backend = options.backend;
     this.status = options.status;
     this.retryable = options.retryable ?? (kind === "RateLimited" || kind === "Timeout");
+    this.name = "FusioError";
   }
 
   /**
@@ -90,9 +90,7 @@ export class FusioError extends Error {
    */
   static is(error: unknown, kind?: ErrorKind): error is FusioError {
     return (
-      typeof error === "object" &&
-      error !== null &&
-      (error as { [MARKER]?: unknown })[MARKER] === true &&
+      (error as { [MARKER]?: unknown } | null | undefined)?.[MARKER] === true &&
       (kind === undefined || (error as FusioError).kind === kind)
     );
   }
@@ -102,9 +100,7 @@ export class FusioError extends Error {
 Object.defineProperty(FusioError.prototype, MARKER, { value: true });
 
 function formatMessage(kind: ErrorKind, message: string, options: FusioErrorOptions): string {
-  const where = [options.backend, options.op, options.path === undefined ? undefined : JSON.stringify(options.path)]
-    .filter((part) => part !== undefined && part !== "")
-    .join(" ");
-  const status = options.status === undefined ? "" : ` (HTTP ${options.status})`;
-  return `${kind}${where ? ` [${where}]` : ""}: ${message}${status}`;
+  const { backend, op, path, status } = options;
+  const where = [backend, op, path === undefined ? "" : JSON.stringify(path)].filter(Boolean).join(" ");
+  return `${kind}${where && ` [${where}]`}: ${message}${status === undefined ? "" : ` (HTTP ${status})`}`;
 }

@@ -51,14 +51,14 @@ export function normalizeOpenOptions(options: OpenOptions = {}): NormalizedOpenO
   if (typeof options !== "object" || options === null) fail("open options must be an object");
   const create = options.create === true;
   const truncate = options.truncate === true;
-  if (options.write === false && (create || truncate)) fail("`create` and `truncate` need `write`");
   const write = options.write === true || create || truncate;
   const read = options.read !== false;
-  if (!read && !write) fail("a file must be opened for reading, writing or both");
   const syncOnClose = options.syncOnClose;
-  if (syncOnClose !== undefined) {
-    if (syncOnClose !== "data" && syncOnClose !== "all") fail(`unknown sync level ${String(syncOnClose)}`);
-    if (!write) fail("`syncOnClose` needs `write`");
+  if (options.write === false && write) fail("`create` and `truncate` need `write`");
+  if (!read && !write) fail("a file must be opened for reading, writing or both");
+  if (syncOnClose !== undefined && syncOnClose !== "data" && syncOnClose !== "all") {
+    fail(`unknown sync level ${String(syncOnClose)}`);
   }
+  if (syncOnClose && !write) fail("`syncOnClose` needs `write`");
   return { read, write, create, truncate, append: write && !truncate, syncOnClose };
 }

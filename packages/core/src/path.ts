@@ -1,59 +1,34 @@
 import { FusioError } from "./errors.ts";
 
-const DELIMITER = "/";
 const BRAND: unique symbol = Symbol.for("@fusio/core/Path");
 
 // fusio's (and object_store's) INVALID set: ASCII controls, the delimiter, the characters AWS
-// and GCS advise against in keys, and `%` itself. Every non-ASCII byte is encoded as well.
-const ENCODED_ASCII = new Set('/\\{^}%`]">[~<#|*?');
+// and GCS advise against in keys, and `%` itself; and every non-ASCII character (as UTF-8).
+// With the `u` flag a lone surrogate matches on its own, and encodeURIComponent rejects it.
+const ENCODED = /[^ -~]|[/\\{^}%`\]">[~<#|*?]/gu;
 
-function invalid(message: string, input: string, cause?: unknown): FusioError {
-  return new FusioError("InvalidPath", message, { op: "path", path: input, cause });
-}
-
-function isAsciiControl(code: number): boolean {
-  return code <= 0x1f || code === 0x7f;
-}
-
-function hex(byte: number): string {
-  return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+function invalid(message: string, path?: string, cause?: unknown): FusioError {
+  return new FusioError("InvalidPath", message, { op: "path", path, cause });
 }
 
 /** Percent-encodes one segment exactly as fusio's `PathPart::from` does. */
-function encodeSegment(segment: string, input: string): string {
-  if (segment === ".") return "%2E";
-  if (segment === "..") return "%2E%2E";
-  let out = "";
-  for (const char of segment) {
-    const code = char.codePointAt(0) as number;
-    if (code >= 0x80) {
-      try {
-        out += encodeURIComponent(char); // UTF-8 bytes, upper-case hex
-      } catch (error) {
-        throw invalid("path contains a lone surrogate (not valid Unicode)", input, error);
-      }
-    } else if (isAsciiControl(code) || ENCODED_ASCII.has(char)) {
-      out += hex(code);
-    } else {
-      out += char;
-    }
+function encodeSegment(segment: string): string {
+  if (segment === "." || segment === "..") return segment.replace(/\./g, "%2E");
+  try {
+    // encodeURIComponent gives upper-case hex UTF-8 bytes, but leaves `~` and `*` alone.
+    return segment.replace(ENCODED, (char) => (char === "~" ? "%7E" : char === "*" ? "%2A" : encodeURIComponent(char)));
+  } catch (error) {
+    throw invalid("path contains a lone surrogate (not valid Unicode)", segment, error);
   }
-  return out;
 }
 
-/** Validates one segment as fusio's `PathPart::parse` does; returns an error message or undefined. */
-function segmentProblem(segment: string): string | undefined {
-  if (segment === "") return "path contains an empty segment";
-  if (segment === "." || segment === "..") return `path contains a "${segment}" segment`;
-  for (let i = 0; i < segment.length; i++) {
-    const code = segment.charCodeAt(i);
-    if (isAsciiControl(code)) return "path contains an ASCII control character";
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = segment.charCodeAt(i + 1);
-      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return "path contains a lone surrogate";
-      i++;
-    }
-  }
+/** What fusio's `PathPart::parse` rejects in a `/`-joined key, or undefined. */
+function problem(raw: string): string | undefined {
+  const dots = /(?:^|\/)(\.{0,2})(?:\/|$)/.exec(raw)?.[1];
+  if (dots !== undefined) return dots ? `a "${dots}" segment` : "an empty segment";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: fusio rejects ASCII controls
+  if (/[\0-\x1f\x7f]/.test(raw)) return "an ASCII control character";
+  if (/\p{Cs}/u.test(raw)) return "a lone surrogate";
   return undefined;
 }
 
@@ -86,17 +61,13 @@ export class Path {
    *   character, or a lone UTF-16 surrogate.
    */
   static parse(input: string): Path {
-    if (typeof input !== "string") {
-      throw new FusioError("InvalidPath", `expected a string, got ${typeof input}`, { op: "path" });
-    }
-    let stripped = input.startsWith(DELIMITER) ? input.slice(1) : input;
-    if (stripped === "") return Path.ROOT;
-    if (stripped.endsWith(DELIMITER)) stripped = stripped.slice(0, -1);
-    for (const segment of stripped.split(DELIMITER)) {
-      const problem = segmentProblem(segment);
-      if (problem) throw invalid(problem, input);
-    }
-    return new Path(stripped);
+    if (typeof input !== "string") throw invalid(`expected a string, got ${typeof input}`);
+    let raw = input[0] === "/" ? input.slice(1) : input;
+    if (raw === "") return Path.ROOT;
+    if (raw.endsWith("/")) raw = raw.slice(0, -1);
+    const found = problem(raw);
+    if (found) throw invalid(`path contains ${found}`, input);
+    return new Path(raw);
   }
 
   /**
@@ -106,17 +77,16 @@ export class Path {
    * @throws FusioError `InvalidPath` only for a lone UTF-16 surrogate.
    */
   static from(input: string): Path {
-    return Path.fromSegments(String(input).split(DELIMITER));
+    return Path.fromSegments(String(input).split("/"));
   }
 
   /** Like {@link Path.from} for segments given one by one: a `/` inside a segment is encoded. */
   static fromSegments(segments: Iterable<string>): Path {
-    const parts: string[] = [];
-    for (const segment of segments) {
-      const encoded = encodeSegment(String(segment), String(segment));
-      if (encoded !== "") parts.push(encoded);
-    }
-    return new Path(parts.join(DELIMITER));
+    return new Path(
+      Array.from(segments, (segment) => encodeSegment(String(segment)))
+        .filter(Boolean)
+        .join("/"),
+    );
   }
 
   /**
@@ -127,7 +97,7 @@ export class Path {
   static fromUrlPath(input: string): Path {
     let decoded: string;
     try {
-      decoded = decodeURIComponent(String(input).replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
+      decoded = decodeURIComponent(String(input).replace(/%(?![\da-f]{2})/gi, "%25"));
     } catch (error) {
       throw invalid("percent-decoded path is not valid UTF-8", input, error);
     }
@@ -136,7 +106,7 @@ export class Path {
 
   /** True when `value` is a Path from any installed copy of `@fusio/core`. */
   static is(value: unknown): value is Path {
-    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+    return (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND] === true;
   }
 
   /**
@@ -147,20 +117,12 @@ export class Path {
   static compare(a: Path | string, b: Path | string): number {
     const x = typeof a === "string" ? a : a.raw;
     const y = typeof b === "string" ? b : b.raw;
-    if (x === y) return 0;
-    const length = Math.min(x.length, y.length);
-    for (let i = 0; i < length; i++) {
-      const cx = x.charCodeAt(i);
-      const cy = y.charCodeAt(i);
-      if (cx !== cy) {
-        // A surrogate (0xD800-0xDFFF) stands for a code point above every BMP character.
-        const hx = cx >= 0xd800 && cx <= 0xdfff;
-        const hy = cy >= 0xd800 && cy <= 0xdfff;
-        if (hx !== hy) return hx ? 1 : -1;
-        return cx - cy;
-      }
-    }
-    return x.length - y.length;
+    let i = 0;
+    while (i < x.length && x[i] === y[i]) i++;
+    if (i === x.length || i === y.length) return x.length - y.length;
+    // A surrogate (0xD800-0xDFFF) stands for a code point above every BMP character.
+    const rank = (code: number): number => (code < 0xd800 ? code : code < 0xe000 ? code + 0x2000 : code - 0x800);
+    return rank(x.charCodeAt(i)) - rank(y.charCodeAt(i));
   }
 
   /** True for the root path. */
@@ -170,27 +132,22 @@ export class Path {
 
   /** The raw segments; none for the root. */
   parts(): string[] {
-    return this.raw === "" ? [] : this.raw.split(DELIMITER);
+    return this.raw ? this.raw.split("/") : [];
   }
 
   /** The last segment, or `undefined` for the root. */
   filename(): string | undefined {
-    if (this.raw === "") return undefined;
-    return this.raw.slice(this.raw.lastIndexOf(DELIMITER) + 1);
+    return this.raw ? this.raw.slice(this.raw.lastIndexOf("/") + 1) : undefined;
   }
 
   /** The text after the last `.` of the filename, or `undefined` when there is none or it is empty. */
   extension(): string | undefined {
-    const name = this.filename();
-    if (name === undefined) return undefined;
-    const dot = name.lastIndexOf(".");
-    if (dot < 0 || dot === name.length - 1) return undefined;
-    return name.slice(dot + 1);
+    return /\.([^./]+)$/.exec(this.raw)?.[1];
   }
 
   /** The path one segment up; the root's parent is the root. */
   parent(): Path {
-    const slash = this.raw.lastIndexOf(DELIMITER);
+    const slash = this.raw.lastIndexOf("/");
     return slash < 0 ? Path.ROOT : new Path(this.raw.slice(0, slash));
   }
 
@@ -200,16 +157,15 @@ export class Path {
    * @throws FusioError `InvalidPath` when `segment` is empty (fusio would produce an empty segment).
    */
   child(segment: string): Path {
-    const encoded = encodeSegment(String(segment), String(segment));
+    const encoded = encodeSegment(String(segment));
     if (encoded === "") throw invalid("child segment is empty", this.raw);
-    return new Path(this.raw === "" ? encoded : `${this.raw}${DELIMITER}${encoded}`);
+    return new Path(this.raw ? `${this.raw}/${encoded}` : encoded);
   }
 
   /** Appends a path that is already valid (no encoding). */
   join(other: Path | string): Path {
-    const tail = typeof other === "string" ? Path.parse(other) : other;
-    if (tail.raw === "") return this;
-    return new Path(this.raw === "" ? tail.raw : `${this.raw}${DELIMITER}${tail.raw}`);
+    const tail = toPath(other).raw;
+    return tail ? new Path(this.raw ? `${this.raw}/${tail}` : tail) : this;
   }
 
   /**
@@ -218,13 +174,10 @@ export class Path {
    * a path prefixes itself with no segments left.
    */
   prefixMatch(prefix: Path): string[] | undefined {
-    if (!this.raw.startsWith(prefix.raw)) return undefined;
-    let rest = this.raw.slice(prefix.raw.length);
-    if (rest !== "" && prefix.raw !== "") {
-      if (!rest.startsWith(DELIMITER)) return undefined;
-      rest = rest.slice(1);
-    }
-    return rest === "" ? [] : rest.split(DELIMITER);
+    const start = prefix.raw;
+    if (start === this.raw) return [];
+    if (start === "") return this.parts();
+    return this.raw.startsWith(`${start}/`) ? this.raw.slice(start.length + 1).split("/") : undefined;
   }
 
   /** True when {@link prefixMatch} would match. */
@@ -252,7 +205,5 @@ Object.defineProperty(Path.prototype, BRAND, { value: true });
 export function toPath(path: Path | string): Path {
   if (typeof path === "string") return Path.parse(path);
   if (Path.is(path)) return path;
-  throw new FusioError("InvalidPath", `expected a Path or a string, got ${path === null ? "null" : typeof path}`, {
-    op: "path",
-  });
+  throw invalid(`expected a Path or a string, got ${path === null ? "null" : typeof path}`);
 }

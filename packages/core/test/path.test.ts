@@ -227,3 +227,93 @@ describe("Path properties", () => {
     );
   });
 });
+
+// fusio's rules written out the long way, one character at a time, as an oracle for the
+// compact implementation.
+const INVALID_ASCII = '/\\{^}%`]">[~<#|*?';
+const isControl = (code: number) => code <= 0x1f || code === 0x7f;
+
+function referenceEncode(segment: string): string {
+  if (segment === ".") return "%2E";
+  if (segment === "..") return "%2E%2E";
+  let out = "";
+  for (const char of segment) {
+    const code = char.codePointAt(0) as number;
+    if (code >= 0x80) {
+      for (const byte of new TextEncoder().encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    } else if (isControl(code) || INVALID_ASCII.includes(char)) {
+      out += `%${code.toString(16).toUpperCase().padStart(2, "0")}`;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+function referenceValid(raw: string): boolean {
+  return raw.split("/").every((segment) => {
+    if (segment === "" || segment === "." || segment === "..") return false;
+    for (let i = 0; i < segment.length; i++) {
+      const code = segment.charCodeAt(i);
+      if (isControl(code)) return false;
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = segment.charCodeAt(i + 1);
+        if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+        i++;
+      }
+    }
+    return true;
+  });
+}
+
+describe("Path against the character-by-character rules", () => {
+  const unit = fc.oneof(
+    fc.constantFrom(..."/.%~*aZ09 -_!'()\u0000\u001f\u007f\u0080é😀\ud800\udc00"),
+    fc.string({ unit: "binary", maxLength: 3 }),
+  );
+  const input = fc.array(unit, { maxLength: 12 }).map((parts) => parts.join(""));
+
+  it("from encodes each segment exactly as PathPart::from", () => {
+    fc.assert(
+      fc.property(input, (text) => {
+        const segments = text.split("/");
+        // Only a lone surrogate (no UTF-8 for it) makes from fail.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are fine in from
+        if (segments.some((segment) => !referenceValid(`x${segment.replace(/[\0-\x1f\x7f]/g, "x")}`))) {
+          invalidPath(() => Path.from(text));
+          return;
+        }
+        const expected = segments.map(referenceEncode).filter(Boolean).join("/");
+        expect(Path.from(text).raw).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("parse accepts exactly what PathPart::parse accepts", () => {
+    fc.assert(
+      fc.property(input, (text) => {
+        const stripped = text.startsWith("/") ? text.slice(1) : text;
+        const raw = stripped.endsWith("/") ? stripped.slice(0, -1) : stripped;
+        if (stripped === "" || referenceValid(raw)) expect(Path.parse(text).raw).toBe(raw);
+        else invalidPath(() => Path.parse(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("compare agrees with code point order", () => {
+    fc.assert(
+      fc.property(input, input, (a, b) => {
+        const x = [...a].map((c) => c.codePointAt(0) as number);
+        const y = [...b].map((c) => c.codePointAt(0) as number);
+        let expected = 0;
+        for (let i = 0; i < Math.min(x.length, y.length) && expected === 0; i++)
+          expected = Math.sign((x[i] as number) - (y[i] as number));
+        if (expected === 0) expected = Math.sign(a.length - b.length);
+        expect(Math.sign(Path.compare(a, b))).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -106,36 +106,6 @@ function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeo
 }
 
 /**
- * A caller's chunk iterable as the ReadableStream fetch wants, pulled one chunk at a time
- * (nothing is read ahead or buffered). Cancelling the stream ends the iterator.
- */
-export function bodyStream(body: AsyncIterable<Uint8Array>, exchange: Exchange): ReadableStream<Uint8Array> {
-  const iterator = body[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        // Time spent in the caller's producer is not a network stall; each chunk that goes up is
-        // progress, so the stall timer restarts after it.
-        if (exchange.sending) exchange.disarm();
-        try {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-          if (exchange.sending) exchange.arm();
-        } catch (error) {
-          exchange.bodyError = error;
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await iterator.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-/**
  * Bodies whose `content-length` is at most this many bytes are read whole with
  * `Response.arrayBuffer()`, which costs less CPU than a stream reader: in Bun 4 KiB ~31 vs
  * ~39 µs, 64 KiB ~41 vs ~56 µs; in Deno under half for small bodies (4 KiB ~100 vs ~235 µs),

@@ -6,8 +6,10 @@ import {
   type HttpResponse,
   throwIfAborted,
 } from "@fusio/core";
-import { bodyStream, Exchange, responseBody } from "./exchange.ts";
+import { Exchange, responseBody } from "./exchange.ts";
 import { sanitizeError } from "./sanitize.ts";
+
+let requestBody: Promise<typeof import("./request-body.ts")> | undefined;
 
 /** Options of {@link FetchHttpClient}. */
 export interface FetchHttpClientOptions {
@@ -91,7 +93,8 @@ export class FetchHttpClient implements HttpClient {
     const body = request.body;
     if (body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
     else if (body !== undefined) {
-      init.body = bodyStream(body, exchange);
+      requestBody ??= import("./request-body.ts");
+      init.body = (await requestBody).bodyStream(body, exchange);
       init.duplex = "half"; // required by Node's fetch for a streamed request body
     }
     let response: Response;

@@ -1,7 +1,6 @@
 export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
 export { parseRetryAfter, type RemoteErrorDetails, remoteDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
-export { PartScheduler, type PartSchedulerOptions, type PartUpload } from "./part-scheduler.ts";
 export {
   backoffDelay,
   DEFAULT_RETRY,
@@ -15,13 +14,4 @@ export {
 } from "./retry.ts";
 export { sanitizeError, stripUrls } from "./sanitize.ts";
 export { type SendOptions, sendRequest } from "./send.ts";
-export {
-  decodeXmlText,
-  escapeXml,
-  localName,
-  parseXml,
-  type XmlElement,
-  xmlChild,
-  xmlChildren,
-  xmlText,
-} from "./xml.ts";
+export { decodeXmlText, escapeXml } from "./xml-text.ts";

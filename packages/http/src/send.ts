@@ -1,12 +1,13 @@
 import {
   type AbortSignalLike,
-  abortError,
   type ErrorContext,
   FusioError,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  throwIfAborted,
 } from "@fusio/core";
+import { Exchange } from "./exchange.ts";
 
 /** Options of {@link sendRequest}. */
 export interface SendOptions {
@@ -21,58 +22,32 @@ export interface SendOptions {
   context: ErrorContext;
 }
 
+const ioError = (error: unknown, context: ErrorContext): FusioError =>
+  new FusioError("Io", "the request failed", { ...context, retryable: true, cause: error });
+
 /**
  * Sends `request` through any {@link HttpClient} with the caller's signal and an idle timeout
  * that covers the body too (a stalled download rejects `Timeout` instead of hanging). Works with
- * every client because it only composes signals.
+ * every client because it only composes signals: the same {@link Exchange} the fetch client
+ * runs on.
  */
 export async function sendRequest(
   client: HttpClient,
   request: HttpRequest,
   options: SendOptions,
 ): Promise<HttpResponse> {
-  const { signal, context } = options;
-  if (signal?.aborted) throw abortError(signal, context);
-  const timeout = options.timeout ?? 0;
-  if (!(timeout > 0)) {
-    try {
-      return await client.send(signal === undefined ? request : { ...request, signal });
-    } catch (error) {
-      throw normalize(error, signal, false, timeout, context);
-    }
-  }
-
-  const controller = new AbortController();
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = (): void => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const arm = (): void => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new FusioError("Timeout", `no answer within ${timeout} ms`, context));
-    }, timeout);
-  };
-  const disarm = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  const release = (): void => {
-    disarm();
-    signal?.removeEventListener("abort", onAbort);
-  };
-
-  arm();
+  throwIfAborted(options.signal, options.context);
+  const exchange = new Exchange(options.signal, options.timeout ?? 0, options.context, ioError);
   let response: HttpResponse;
+  exchange.arm();
   try {
-    response = await client.send({ ...request, signal: controller.signal });
+    response = await client.send({ ...request, signal: exchange.controller.signal });
   } catch (error) {
-    release();
-    throw normalize(error, signal, timedOut, timeout, context);
+    exchange.finish();
+    throw exchange.fail(error);
   } finally {
-    disarm();
+    exchange.disarm();
   }
-
   const body = response.body;
   return {
     status: response.status,
@@ -82,21 +57,20 @@ export async function sendRequest(
         const iterator = body[Symbol.asyncIterator]();
         return {
           async next(): Promise<IteratorResult<Uint8Array>> {
-            if (timedOut) throw normalize(undefined, signal, true, timeout, context);
-            arm();
+            exchange.arm();
             try {
               const result = await iterator.next();
-              if (result.done) release();
+              if (result.done) exchange.finish();
               return result;
             } catch (error) {
-              release();
-              throw normalize(error, signal, timedOut, timeout, context);
+              exchange.finish();
+              throw exchange.fail(error);
             } finally {
-              disarm();
+              exchange.disarm();
             }
           },
           async return(): Promise<IteratorResult<Uint8Array>> {
-            release();
+            exchange.finish();
             await iterator.return?.();
             return { done: true, value: undefined };
           },
@@ -104,23 +78,4 @@ export async function sendRequest(
       },
     },
   };
-}
-
-function normalize(
-  error: unknown,
-  signal: AbortSignalLike | undefined,
-  timedOut: boolean,
-  timeout: number,
-  context: ErrorContext,
-): FusioError {
-  if (signal?.aborted) return abortError(signal, context);
-  if (timedOut) {
-    return new FusioError("Timeout", `the server sent nothing for ${timeout} ms`, {
-      ...context,
-      retryable: true,
-      cause: error,
-    });
-  }
-  if (FusioError.is(error)) return error;
-  return new FusioError("Io", "the request failed", { ...context, retryable: true, cause: error });
 }

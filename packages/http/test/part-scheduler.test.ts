@@ -1,5 +1,5 @@
 import { FusioError } from "@fusio/core";
-import { PartScheduler, type PartUpload } from "@fusio/http";
+import { PartScheduler, type PartUpload } from "@fusio/http/part-scheduler";
 import { describe, expect, it } from "vitest";
 
 const context = { op: "test" };

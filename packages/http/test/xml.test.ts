@@ -1,4 +1,4 @@
-import { decodeXmlText, escapeXml, localName, parseXml, xmlChild, xmlChildren, xmlText } from "@fusio/http";
+import { decodeXmlText, escapeXml, localName, parseXml, xmlChild, xmlChildren, xmlText } from "@fusio/http/xml";
 import { describe, expect, it } from "vitest";
 
 describe("parseXml", () => {

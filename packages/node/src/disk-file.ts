@@ -1,4 +1,3 @@
-import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import {
   type AbortSignalLike,
@@ -10,8 +9,8 @@ import {
   type Path,
   type SyncLevel,
 } from "@fusio/core";
-import { fromErrno } from "./internal/errors.ts";
-import { closeFd, fstat, fsyncFd, syncDir } from "./internal/io.ts";
+import { closeFd } from "./internal/io.ts";
+import { loadMore, more, nativeError } from "./internal/lazy.ts";
 
 /**
  * A runtime's own way of appending to an open file (e.g. Bun's FileSink), used instead of the
@@ -43,13 +42,34 @@ export interface DiskFileInit {
   readonly writer: DiskWriter | undefined;
 }
 
-const DONE: Promise<void> = Promise.resolve();
-
-interface WriteJob {
+/** @internal A job in a file's write queue. */
+export interface WriteJob {
   readonly data: Uint8Array;
   readonly signal: AbortSignalLike | undefined;
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/**
+ * @internal The state of one open file. The calls on the hot path (positional reads, appends,
+ * close) are in this module; the rest (./internal/file-calls.ts) is loaded at its first use.
+ */
+export interface Handle extends DiskFileInit {
+  /** Open for reading, not closed, no runtime writer: reads need no further checks. */
+  plain: boolean;
+  closed: boolean;
+  closing: Promise<void> | undefined;
+  /** Reads and other calls in flight; close waits for them before releasing the fd. */
+  busy: number;
+  idle: (() => void) | undefined;
+  /** An append is in flight; later ones wait in `queue`. */
+  writing: boolean;
+  readonly queue: WriteJob[];
+  drained: Array<() => void>;
+  /** Set by the first failed append or flush: every later write is refused with it. */
+  error: FusioError | undefined;
+  /** The directories still to fsync at the first sync (`newDirectories`). */
+  dirs: readonly string[] | undefined;
 }
 
 /**
@@ -60,366 +80,104 @@ interface WriteJob {
  */
 export class DiskFile implements File {
   readonly path: Path;
-  readonly #kind: string;
-  readonly #fd: number;
-  readonly #read: boolean;
-  readonly #write: boolean;
-  readonly #syncOnClose: SyncLevel | undefined;
-  readonly #writer: DiskWriter | undefined;
-  #newDirectories: readonly string[] | undefined;
-  #closed = false;
-  /** Open for reading, not closed, no runtime writer: reads need no further checks. */
-  #plainRead: boolean;
-  #closing: Promise<void> | undefined;
-  /** Reads and metadata calls in flight; close waits for them before releasing the fd. */
-  #busy = 0;
-  #onIdle: (() => void) | undefined;
-  #writing = false;
-  readonly #queue: WriteJob[] = [];
-  #onDrained: Array<() => void> = [];
-  #writeError: FusioError | undefined;
+  readonly #h: Handle;
 
   /** @internal Use `fs.open`. */
   constructor(init: DiskFileInit) {
     this.path = init.path;
-    this.#kind = init.kind;
-    this.#fd = init.fd;
-    this.#read = init.read;
-    this.#write = init.write;
-    this.#syncOnClose = init.syncOnClose;
-    this.#newDirectories = init.newDirectories;
-    this.#writer = init.writer;
-    this.#plainRead = init.read && init.writer === undefined;
-  }
-
-  #context(op: string): ErrorContext {
-    return { op, path: this.path.raw, backend: this.#kind };
-  }
-
-  /** The reason a call must not start, or undefined. */
-  #refuse(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): FusioError | undefined {
-    if (options?.signal?.aborted) return abortError(options.signal, this.#context(op));
-    if (this.#closed) return new FusioError("Closed", "the file is closed", this.#context(op));
-    if (access === "read" ? !this.#read : access === "write" && !this.#write) {
-      return new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, this.#context(op));
-    }
-    return undefined;
-  }
-
-  #done(): void {
-    if (--this.#busy === 0 && this.#onIdle) this.#onIdle();
+    // Every field named (no spread), so that all handles share one compact shape.
+    this.#h = {
+      kind: init.kind,
+      path: init.path,
+      fd: init.fd,
+      read: init.read,
+      write: init.write,
+      syncOnClose: init.syncOnClose,
+      newDirectories: init.newDirectories,
+      writer: init.writer,
+      plain: init.read && !init.writer,
+      closed: false,
+      closing: undefined,
+      busy: 0,
+      idle: undefined,
+      writing: false,
+      queue: [],
+      drained: [],
+      error: undefined,
+      dirs: init.newDirectories,
+    };
   }
 
   readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
+    const h = this.#h;
     if (!(buf instanceof Uint8Array)) {
-      return Promise.reject(badArgument("buf must be a Uint8Array", this.#context("readExactAt")));
+      return Promise.reject(badArgument("buf must be a Uint8Array", context(h, "readExactAt")));
     }
-    if (!Number.isSafeInteger(pos) || pos < 0) {
-      return Promise.reject(
-        badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, this.#context("readExactAt")),
-      );
-    }
+    const refused = badPosition(h, "readExactAt", pos);
+    if (refused) return Promise.reject(refused);
     const length = buf.length;
     // The common case in one test: open for reading, no signal, no runtime writer, not empty.
-    if (!this.#plainRead || options?.signal !== undefined || length === 0) {
-      const refused = this.#refuse("readExactAt", "read", options);
-      if (refused) return Promise.reject(refused);
-      if (length === 0 || this.#writer) return this.#readSlow(buf, pos);
+    if (!h.plain || options?.signal !== undefined || length === 0) {
+      if (length === 0 || h.writer || refuse(h, "readExactAt", "read", options)) {
+        return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos));
+      }
     }
-    const fd = this.#fd;
-    this.#busy++;
+    h.busy++;
     // Callbacks are inline and anonymous: a named closure per call costs a `__name` wrapper
     // under transpilers that keep names (tsx, esbuild `keepNames`), ~10% of a 4 KiB read.
     return new Promise<T>((resolve, reject) => {
-      fs.read(fd, buf, 0, length, pos, (error, read) => {
+      fs.read(h.fd, buf, 0, length, pos, (error, read) => {
         if (read === length) {
-          if (--this.#busy === 0 && this.#onIdle) this.#onIdle();
+          if (--h.busy === 0 && h.idle) h.idle();
           resolve(buf);
         } else {
-          this.#readMore(buf, pos, read ?? 0, read ?? 0, error, resolve, reject);
+          // A short read (the end of the file, or a signal): continued by the lazily loaded part.
+          loadMore().then((calls) => calls.readMore(h, buf, pos, read ?? 0, read ?? 0, error, resolve, reject));
         }
       });
     });
   }
 
-  /** Continues a short read (or settles it); `done` bytes of `buf` are filled. */
-  #readMore<T extends Uint8Array>(
-    buf: T,
-    pos: number,
-    done: number,
-    read: number,
-    error: NodeJS.ErrnoException | null,
-    resolve: (buf: T) => void,
-    reject: (error: unknown) => void,
-  ): void {
-    if (error) {
-      this.#done();
-      reject(fromErrno(error, this.#context("readExactAt")));
-    } else if (done === buf.length) {
-      this.#done();
-      resolve(buf);
-    } else if (read === 0) {
-      this.#done();
-      reject(eof(buf.length, pos, this.#context("readExactAt")));
-    } else {
-      fs.read(this.#fd, buf, done, buf.length - done, pos + done, (nextError, nextRead) =>
-        this.#readMore(buf, pos, done + (nextRead ?? 0), nextRead ?? 0, nextError, resolve, reject),
-      );
-    }
+  readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
+    const h = this.#h;
+    const refused = badPosition(h, "readToEndAt", pos);
+    if (refused) return Promise.reject(refused);
+    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos));
   }
 
-  /** Zero-length reads (which must still reject past the end) and reads behind a runtime writer. */
-  async #readSlow<T extends Uint8Array>(buf: T, pos: number): Promise<T> {
-    if (buf.length === 0) {
-      const size = await this.#size("readExactAt");
-      if (pos > size) throw eof(0, pos, this.#context("readExactAt"));
-      return buf;
-    }
-    await this.#flushWriter("readExactAt");
-    this.#busy++;
-    try {
-      let done = 0;
-      while (done < buf.length) {
-        const read = await readAt(this.#fd, buf, done, pos + done);
-        if (read === 0) throw eof(buf.length, pos, this.#context("readExactAt"));
-        done += read;
-      }
-      return buf;
-    } catch (error) {
-      throw fromErrno(error, this.#context("readExactAt"));
-    } finally {
-      this.#done();
-    }
-  }
-
-  async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const context = this.#context("readToEndAt");
-    if (!Number.isSafeInteger(pos) || pos < 0) {
-      throw badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context);
-    }
-    const refused = this.#refuse("readToEndAt", "read", options);
-    if (refused) throw refused;
-    if (this.#writer) await this.#flushWriter("readToEndAt");
-    this.#busy++;
-    try {
-      const size = (await fstat(this.#fd)).size;
-      if (pos > size) throw eof(0, pos, context);
-      // Uninitialised memory of exactly the right size; every byte handed out is read into.
-      const out = new Uint8Array(Buffer.allocUnsafeSlow(size - pos).buffer, 0, size - pos);
-      let done = 0;
-      while (done < out.length) {
-        const read = await readAt(this.#fd, out, done, pos + done);
-        if (read === 0) return out.subarray(0, done); // truncated meanwhile
-        done += read;
-      }
-      return out;
-    } catch (error) {
-      throw fromErrno(error, context);
-    } finally {
-      this.#done();
-    }
-  }
-
-  async size(options?: CallOptions): Promise<number> {
-    const refused = this.#refuse("size", undefined, options);
-    if (refused) throw refused;
-    if (this.#writer) await this.#flushWriter("size");
-    return this.#size("size");
-  }
-
-  async #size(op: string): Promise<number> {
-    this.#busy++;
-    try {
-      return (await fstat(this.#fd)).size;
-    } catch (error) {
-      throw fromErrno(error, this.#context(op));
-    } finally {
-      this.#done();
-    }
+  size(options?: CallOptions): Promise<number> {
+    const h = this.#h;
+    return rare(h, "size", undefined, options, (calls) => calls.size(h));
   }
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    if (!(data instanceof Uint8Array))
-      return Promise.reject(badArgument("data must be a Uint8Array", this.#context("writeAll")));
-    const refused = this.#refuse("writeAll", "write", options) ?? this.#writeError;
-    if (refused) return Promise.reject(refused);
-    // Nothing queued ahead and a runtime writer that takes the bytes at once (Bun's FileSink
-    // copies them): settle without a job, a promise of our own or a turn of the queue.
-    if (this.#writer !== undefined && !this.#writing && data.length > 0) {
-      let pending: Promise<void> | undefined;
-      try {
-        pending = this.#writer.write(data);
-      } catch (error) {
-        return Promise.reject(this.#failed(error));
-      }
-      if (pending === undefined) return DONE;
-      this.#writing = true;
-      return pending.then(
-        () => this.#next(),
-        (error: unknown) => {
-          const failure = this.#failed(error);
-          this.#next();
-          throw failure;
-        },
-      );
+    const h = this.#h;
+    if (!(data instanceof Uint8Array)) {
+      return Promise.reject(badArgument("data must be a Uint8Array", context(h, "writeAll")));
     }
+    const refused = refuse(h, "writeAll", "write", options) ?? h.error;
+    if (refused) return Promise.reject(refused);
+    // A runtime writer may take the bytes at once, without a job or a turn of the queue.
+    if (h.writer && !h.writing && data.length > 0) return (more as NonNullable<typeof more>).writeNow(h, data);
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = { data, signal: options?.signal, resolve, reject };
-      if (this.#writing) this.#queue.push(job);
-      else this.#start(job);
+      if (h.writing) {
+        h.queue.push(job);
+      } else {
+        h.writing = true;
+        if (!begin(h, job)) next(h);
+      }
     });
   }
 
-  #start(job: WriteJob): void {
-    this.#writing = true;
-    if (!this.#begin(job)) this.#next();
+  flush(options?: CallOptions): Promise<void> {
+    const h = this.#h;
+    return rare(h, "flush", undefined, options, (calls) => calls.flush(h));
   }
 
-  /** Starts `job`: true when it is now in flight, false when it settled at once. */
-  #begin(job: WriteJob): boolean {
-    const { data } = job;
-    if (job.signal?.aborted) {
-      // Aborted while queued: it never started, so it has no effect.
-      job.reject(abortError(job.signal, this.#context("writeAll")));
-      return false;
-    }
-    if (data.length === 0) {
-      job.resolve();
-      return false;
-    }
-    if (this.#writer) {
-      let pending: Promise<void> | undefined;
-      try {
-        pending = this.#writer.write(data);
-      } catch (error) {
-        job.reject(this.#failed(error));
-        return false;
-      }
-      if (pending === undefined) {
-        job.resolve();
-        return false;
-      }
-      pending.then(
-        () => {
-          job.resolve();
-          this.#next();
-        },
-        (error: unknown) => this.#fail(job, error),
-      );
-      return true;
-    }
-    fs.write(this.#fd, data, 0, data.length, null, (error, written) => this.#wrote(job, written ?? 0, error));
-    return true;
-  }
-
-  /** Continues a short append (or settles it); `done` bytes of the job are written. */
-  #wrote(job: WriteJob, done: number, error: NodeJS.ErrnoException | null): void {
-    const { data } = job;
-    if (error) {
-      this.#fail(job, error);
-    } else if (done < data.length) {
-      fs.write(this.#fd, data, done, data.length - done, null, (nextError, written) =>
-        this.#wrote(job, done + (written ?? 0), nextError),
-      );
-    } else {
-      job.resolve();
-      this.#next();
-    }
-  }
-
-  /** Starts the next queued write (a loop, not recursion: jobs may settle at once). */
-  #next(): void {
-    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
-      if (this.#begin(job)) return;
-    }
-    this.#writing = false;
-    if (this.#onDrained.length > 0) {
-      const waiters = this.#onDrained;
-      this.#onDrained = [];
-      for (const wake of waiters) wake();
-    }
-  }
-
-  /**
-   * A failed append may have left part of its bytes in the file, so the writes queued behind
-   * it are refused rather than appended after a hole, and so is every later write.
-   */
-  #fail(job: WriteJob, error: unknown): void {
-    job.reject(this.#failed(error));
-    this.#next();
-  }
-
-  /**
-   * Records a failed append or flush (of `op`) as the handle's write error, refuses the writes
-   * queued behind it, and returns the failure as a FusioError.
-   */
-  #failed(error: unknown, op = "writeAll"): FusioError {
-    const failure = fromErrno(error, this.#context(op));
-    this.#writeError ??= new FusioError(failure.kind, "an earlier write on this handle failed", {
-      ...this.#context("writeAll"),
-      cause: failure,
-    });
-    for (const queued of this.#queue.splice(0)) queued.reject(this.#writeError);
-    return failure;
-  }
-
-  /**
-   * Drains the queue and has the runtime writer hand its buffer to the OS, before a read,
-   * `size`, `flush` or `sync`. A failed flush lost bytes that writes had resolved for, so it
-   * counts as a failed write: later writes are refused rather than appended after a hole.
-   */
-  async #flushWriter(op: string): Promise<void> {
-    await this.#drain();
-    try {
-      await this.#writer?.flush();
-    } catch (error) {
-      throw this.#failed(error, op);
-    }
-  }
-
-  /** Resolves once every write issued so far has been applied. */
-  #drain(): Promise<void> {
-    if (!this.#writing) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#onDrained.push(resolve));
-  }
-
-  async flush(options?: CallOptions): Promise<void> {
-    const refused = this.#refuse("flush", undefined, options);
-    if (refused) throw refused;
-    await this.#flushWriter("flush");
-    if (this.#writeError) throw this.#writeError;
-  }
-
-  async sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    const refused = this.#refuse("sync", undefined, options);
-    if (refused) throw refused;
-    if (level !== "data" && level !== "all") {
-      throw badArgument(`unknown sync level ${String(level)}`, this.#context("sync"));
-    }
-    await this.#drain();
-    this.#busy++;
-    try {
-      await this.#sync(level);
-    } finally {
-      this.#done();
-    }
-  }
-
-  async #sync(level: SyncLevel): Promise<void> {
-    try {
-      await this.#flushWriter("sync");
-      await fsyncFd(this.#fd, level);
-      // A new file survives a power cut only once its name is durable in its directory
-      // (and, for directories `create` made, theirs in their parents).
-      const directories = this.#newDirectories;
-      if (directories) {
-        for (const directory of directories) await syncDir(directory);
-        this.#newDirectories = undefined;
-      }
-    } catch (error) {
-      throw fromErrno(error, this.#context("sync"));
-    }
-    if (this.#writeError) throw this.#writeError;
+  sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
+    const h = this.#h;
+    return rare(h, "sync", undefined, options, (calls) => calls.sync(h, level));
   }
 
   /**
@@ -428,41 +186,19 @@ export class DiskFile implements File {
    * appended stay, as local disk makes them visible before close; a later `close` resolves.
    */
   close(options?: CallOptions): Promise<void> {
-    if (this.#closing) return this.#closing;
+    const h = this.#h;
+    if (h.closing) return h.closing;
     const signal = options?.signal;
-    const discard = signal?.aborted === true;
-    this.#closed = true;
-    this.#plainRead = false;
-    if (!discard) {
-      this.#closing = this.#close(false);
-      return this.#closing;
+    h.closed = true;
+    h.plain = false;
+    if (!signal?.aborted) {
+      h.closing = shut(h, false);
+      return h.closing;
     }
     // Later closes resolve once the descriptor is released; this one reports the abort.
-    const closing = this.#close(true).catch(() => undefined);
-    this.#closing = closing;
-    const aborted = abortError(signal, this.#context("close"));
-    return closing.then(() => Promise.reject(aborted));
-  }
-
-  async #close(discard: boolean): Promise<void> {
-    await this.#drain();
-    if (this.#busy > 0)
-      await new Promise<void>((resolve) => {
-        this.#onIdle = resolve;
-      });
-    let failure: unknown;
-    try {
-      await this.#writer?.close();
-      if (this.#syncOnClose && !discard) await this.#sync(this.#syncOnClose);
-    } catch (error) {
-      failure = error;
-    }
-    try {
-      await closeFd(this.#fd);
-    } catch (error) {
-      failure ??= error;
-    }
-    if (failure !== undefined) throw fromErrno(failure, this.#context("close"));
+    const aborted = abortError(signal, context(h, "close"));
+    h.closing = shut(h, true).catch(() => undefined);
+    return h.closing.then(() => Promise.reject(aborted));
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -470,16 +206,133 @@ export class DiskFile implements File {
   }
 }
 
-function readAt(fd: number, buf: Uint8Array, offset: number, position: number): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    fs.read(fd, buf, offset, buf.length - offset, position, (error, read) => (error ? reject(error) : resolve(read)));
-  });
+/** @internal */
+export function context(h: Handle, op: string): ErrorContext {
+  return { op, path: h.path.raw, backend: h.kind };
 }
 
-function badArgument(message: string, context: ErrorContext): FusioError {
+/** The reason a call must not start, or undefined. */
+function refuse(
+  h: Handle,
+  op: string,
+  access: "read" | "write" | undefined,
+  options: CallOptions | undefined,
+): FusioError | undefined {
+  if (options?.signal?.aborted) return abortError(options.signal, context(h, op));
+  if (h.closed) return new FusioError("Closed", "the file is closed", context(h, op));
+  if (access === "read" ? !h.read : access === "write" && !h.write) {
+    return new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context(h, op));
+  }
+  return undefined;
+}
+
+/**
+ * Runs a call of the lazily loaded part (loading it first): refused at once like any other
+ * call, and counted as in flight, so that `close` waits for it.
+ */
+async function rare<T>(
+  h: Handle,
+  op: string,
+  access: "read" | "write" | undefined,
+  options: CallOptions | undefined,
+  run: (calls: NonNullable<typeof more>) => Promise<T>,
+): Promise<T> {
+  const refused = refuse(h, op, access, options);
+  if (refused) throw refused;
+  h.busy++;
+  try {
+    return await run(more ?? (await loadMore()));
+  } finally {
+    done(h);
+  }
+}
+
+/** @internal A call that counted itself in flight has settled. */
+export function done(h: Handle): void {
+  if (--h.busy === 0 && h.idle) h.idle();
+}
+
+/** Starts `job`: true when it is now in flight, false when it settled at once. */
+function begin(h: Handle, job: WriteJob): boolean {
+  const { data, signal } = job;
+  if (signal?.aborted) {
+    // Aborted while queued: it never started, so it has no effect.
+    job.reject(abortError(signal, context(h, "writeAll")));
+  } else if (data.length === 0) {
+    job.resolve();
+  } else if (h.writer) {
+    return (more as NonNullable<typeof more>).begin(h, job);
+  } else {
+    fs.write(h.fd, data, 0, data.length, null, (error, written) => wrote(h, job, written ?? 0, error));
+    return true;
+  }
+  return false;
+}
+
+/** Continues a short append (or settles it); `done` bytes of the job are written. */
+function wrote(h: Handle, job: WriteJob, written: number, error: NodeJS.ErrnoException | null): void {
+  const { data } = job;
+  if (error) {
+    loadMore().then((calls) => calls.fail(h, job, error));
+  } else if (written < data.length) {
+    fs.write(h.fd, data, written, data.length - written, null, (nextError, more) =>
+      wrote(h, job, written + (more ?? 0), nextError),
+    );
+  } else {
+    job.resolve();
+    next(h);
+  }
+}
+
+/** @internal Starts the next queued write (a loop, not recursion: jobs may settle at once). */
+export function next(h: Handle): void {
+  for (let job = h.queue.shift(); job !== undefined; job = h.queue.shift()) {
+    if (begin(h, job)) return;
+  }
+  h.writing = false;
+  if (h.drained.length > 0) {
+    const waiters = h.drained;
+    h.drained = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** @internal Resolves once every write issued so far has been applied. */
+export function drain(h: Handle): Promise<void> {
+  return h.writing ? new Promise<void>((resolve) => h.drained.push(resolve)) : Promise.resolve();
+}
+
+/** Closes the descriptor once the calls in flight are done. */
+async function shut(h: Handle, discard: boolean): Promise<void> {
+  await drain(h);
+  if (h.busy > 0) {
+    await new Promise<void>((resolve) => {
+      h.idle = resolve;
+    });
+  }
+  let failure: unknown;
+  if (h.writer || (h.syncOnClose && !discard)) {
+    try {
+      await (more ?? (await loadMore())).beforeClose(h, discard);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  try {
+    await closeFd(h.fd);
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw await nativeError(failure, context(h, "close"));
+}
+
+/** @internal */
+export function badArgument(message: string, context: ErrorContext): FusioError {
   return new FusioError("InvalidArgument", message, context);
 }
 
-function eof(length: number, pos: number, context: ErrorContext): FusioError {
-  return new FusioError("UnexpectedEof", `the file ends before ${length} bytes at ${pos} could be read`, context);
+function badPosition(h: Handle, op: string, pos: number): FusioError | undefined {
+  return Number.isSafeInteger(pos) && pos >= 0
+    ? undefined
+    : badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context(h, op));
 }

@@ -1,13 +1,12 @@
 import fs from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type AbortSignalLike,
   type CallOptions,
   type Capabilities,
   type CasCondition,
   type CasFs,
-  checkBytes,
-  checkCasCondition,
   type ErrorContext,
   type File,
   type FileMeta,
@@ -21,11 +20,8 @@ import {
   toPath,
 } from "@fusio/core";
 import { DiskFile, type DiskWriter } from "./disk-file.ts";
-import * as cas from "./internal/cas.ts";
-import { errnoCode, fromErrno } from "./internal/errors.ts";
-import { closeFd, copyFile, fstat, isMissing, link, lstat, mkdirs, openFd, stat, unlink } from "./internal/io.ts";
-import { walk } from "./internal/list.ts";
-import { Root } from "./internal/root.ts";
+import { closeFd, codeOf, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
+import { loadMore, nativeError } from "./internal/lazy.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
 export interface DiskFsOptions {
@@ -63,6 +59,15 @@ export interface DiskDriver {
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } = fs.constants;
 
+const CAPABILITIES: Capabilities = Object.freeze({
+  link: true,
+  copy: true,
+  cas: true,
+  directories: true,
+  visibleBeforeClose: true,
+  sync: Object.freeze(["data", "all"] as const),
+});
+
 /**
  * A local directory as a fusio {@link CasFs}. The shared implementation of `NodeFs` (and of the
  * Bun and Deno backends, which pass their own {@link DiskDriver}).
@@ -70,20 +75,11 @@ const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } = fs.co
 export class DiskFs implements CasFs {
   readonly kind: string;
   readonly id: string;
-  readonly capabilities: Capabilities = Object.freeze({
-    link: true,
-    copy: true,
-    cas: true,
-    directories: true,
-    visibleBeforeClose: true,
-    sync: Object.freeze(["data", "all"] as const),
-  });
+  readonly capabilities: Capabilities = CAPABILITIES;
   /** The absolute root directory. */
   readonly root: string;
   readonly #root: Root;
   readonly #driver: DiskDriver;
-  readonly #followOutside: boolean;
-  readonly #leaseMs: number | undefined;
 
   constructor(options: DiskFsOptions, driver: DiskDriver) {
     const root = options?.root;
@@ -93,52 +89,43 @@ export class DiskFs implements CasFs {
         backend: driver.kind,
       });
     }
-    this.#followOutside = options.followSymlinksOutsideRoot === true;
-    this.#root = new Root(root instanceof URL ? fileURLToPath(root) : root, this.#followOutside);
+    this.#root = new Root(
+      root instanceof URL ? fileURLToPath(root) : root,
+      driver.kind,
+      options.followSymlinksOutsideRoot === true,
+      options.casLeaseMs,
+    );
     this.#driver = driver;
-    this.#leaseMs = options.casLeaseMs;
     this.kind = driver.kind;
     this.root = this.#root.path;
     this.id = `${driver.kind}:${this.root}`;
   }
 
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
     const key = toPath(path);
-    const context = this.#context("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
+    const [, context] = this.#root.start("open", key, options.signal);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const absolute = await this.#root.resolve(key, context);
-    let flags = open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY;
-    if (open.truncate) flags |= O_TRUNC;
+    const openWriter = open.write ? this.#driver.openWriter : undefined;
+    if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
+    const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
-    let newDirectories: string[] | undefined;
+    let created: string[] | undefined;
     try {
-      if (open.create) {
-        const made = await mkdirs(dirname(absolute));
-        try {
-          fd = await openFd(absolute, flags | O_CREAT | O_EXCL);
-          newDirectories = directoriesToSync(absolute, made);
-        } catch (error) {
-          if (errnoCode(error) !== "EEXIST") throw error;
-          fd = await openFd(absolute, flags | O_CREAT);
-        }
-      } else {
-        fd = await openFd(absolute, flags);
-      }
+      if (open.create) [fd, created] = await create(absolute, flags);
+      else fd = await openFd(absolute, flags);
     } catch (error) {
-      throw fromErrno(error, context);
+      throw await nativeError(error, context);
     }
-    try {
-      // A read-only open of a directory succeeds on POSIX; refuse it here.
-      if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
-    } catch (error) {
-      await closeFd(fd).catch(() => undefined);
-      throw fromErrno(error, context);
+    if (!open.write) {
+      // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
+      try {
+        if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
+      } catch (error) {
+        await closeFd(fd).catch(() => undefined);
+        throw await nativeError(error, context);
+      }
     }
     return new DiskFile({
       kind: this.kind,
@@ -147,119 +134,40 @@ export class DiskFs implements CasFs {
       read: open.read,
       write: open.write,
       syncOnClose: open.syncOnClose,
-      newDirectories,
-      writer: open.write ? this.#driver.openWriter?.(fd) : undefined,
+      newDirectories: created,
+      writer: openWriter?.(fd),
     });
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      const stats = await stat(absolute);
-      return stats.isDirectory()
-        ? { path: key, size: 0, isDirectory: true, lastModified: stats.mtime }
-        : { path: key, size: stats.size, lastModified: stats.mtime };
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).stat(this.#root, path, options);
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const key = toPath(dir);
-    const context = this.#context("list", key);
-    throwIfAborted(options.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      yield* walk(this.#root, this.#followOutside, key, absolute, options.recursive === true, options.signal, context);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    yield* (await loadMore()).list(this.#root, dir, options);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("createDirAll", key);
-    throwIfAborted(options?.signal, context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      await mkdirs(absolute);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).createDirAll(this.#root, path, options);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    // Only the directory is checked: removing a link itself never touches what it points to.
-    await this.#root.resolve(key.parent(), context);
-    const absolute = this.#root.join(key);
-    try {
-      await unlink(absolute);
-    } catch (error) {
-      if (isMissing(error)) return;
-      // Linux answers EISDIR for a directory, macOS EPERM.
-      if (errnoCode(error) === "EPERM" && (await lstat(absolute).catch(() => undefined))?.isDirectory()) {
-        throw new FusioError("IsADirectory", "the path is a directory", { ...context, cause: error });
-      }
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).remove(this.#root, path, options);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("copy", source);
-    throwIfAborted(options?.signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const sourcePath = await this.#root.resolve(source, context);
-    const targetPath = await this.#root.resolve(target, context);
-    try {
-      if ((await stat(sourcePath)).isDirectory()) {
-        throw new FusioError("IsADirectory", "the source is a directory", context);
-      }
-      await mkdirs(dirname(targetPath));
-      await copyFile(sourcePath, targetPath);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).copy(this.#root, from, to, options);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const sourcePath = await this.#root.resolve(source, context);
-    const targetPath = await this.#root.resolve(target, context);
-    try {
-      await mkdirs(dirname(targetPath));
-      await link(sourcePath, targetPath);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).link(this.#root, from, to, options);
   }
 
   async loadWithTag(
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      return await cas.loadWithTag(absolute, context);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).loadWithTag(this.#root, path, options);
   }
 
   /**
@@ -273,19 +181,27 @@ export class DiskFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
-    checkBytes(data, "data", context);
-    checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
-    const absolute = await this.#root.resolve(key, context);
-    try {
-      if ("ifNotExists" in when) await mkdirs(dirname(absolute));
-      return await cas.putConditional(absolute, data, when, options.signal, context, this.#leaseMs);
-    } catch (error) {
-      throw fromErrno(error, context);
-    }
+    return (await loadMore()).putConditional(this.#root, path, data, when, options);
+  }
+}
+
+/**
+ * Opens `path` with `flags | O_CREAT`, making its parent directories: the file and the
+ * directories this open created, which the first sync fsyncs (a file that existed has none).
+ */
+async function create(path: string, flags: number): Promise<[number, string[] | undefined]> {
+  try {
+    return [await openFd(path, flags), undefined]; // the common case: it exists
+  } catch (error) {
+    if (codeOf(error) !== "ENOENT") throw error;
+  }
+  const made = await mkdirs(dirname(path));
+  try {
+    return [await openFd(path, flags | O_CREAT | O_EXCL), directoriesToSync(path, made)];
+  } catch (error) {
+    // Created meanwhile, or a dangling link (checked to stay inside the root) to follow.
+    if (codeOf(error) !== "EEXIST") throw error;
+    return [await openFd(path, flags | O_CREAT), undefined];
   }
 }
 
@@ -300,4 +216,127 @@ function directoriesToSync(file: string, made: string | undefined): string[] {
     out.push(current);
     if (stop === undefined || current === stop || dirname(current) === current) return out;
   }
+}
+
+/**
+ * @internal The root directory of a local Fs, what its operations share (the backend kind for errors,
+ * the options), and the rule that nothing reaches outside it.
+ *
+ * Paths cannot contain `..` (Path.parse rejects it), so only symlinks could lead out. Unless the
+ * user opts in, every operation first resolves the symlinks along its target (and, for a
+ * target that does not exist yet, along its deepest existing ancestor or the dangling link it
+ * would follow) and refuses with `PermissionDenied` when the result lies outside the root.
+ * The check runs before the operation, so it stops links that are in place; a process that can
+ * already write inside the root and swaps a directory for a link in the instant between the
+ * check and the system call is not stopped (the kernel offers no portable "beneath" lookup to
+ * Node).
+ */
+export class Root {
+  /** The absolute root as given (resolved against the working directory). */
+  readonly path: string;
+  /** `Fs.kind`, put on errors. */
+  readonly kind: string;
+  /** Whether links may lead outside the root (`followSymlinksOutsideRoot`). */
+  readonly follow: boolean;
+  /** `casLeaseMs`. */
+  readonly leaseMs: number | undefined;
+  #real: Promise<string> | undefined;
+
+  constructor(root: string, kind: string, follow: boolean, leaseMs: number | undefined) {
+    this.path = resolve(root);
+    this.kind = kind;
+    this.follow = follow;
+    this.leaseMs = leaseMs;
+  }
+
+  /** The key of a call's `path` argument and the context of its errors; rejects a fired signal. */
+  start(op: string, path: Path | string, signal: AbortSignalLike | undefined): [Path, ErrorContext] {
+    const key = toPath(path);
+    const context = { op, path: key.raw, backend: this.kind };
+    throwIfAborted(signal, context);
+    return [key, context];
+  }
+
+  /** The absolute path of `key` under the root (lexically; no check). */
+  join(key: Path): string {
+    // On Windows `\` and `:` would be separators or drive letters inside one fusio segment.
+    if (sep === "\\" && /[\\:]/.test(key.raw)) {
+      throw new FusioError("InvalidPath", "`\\` and `:` are not allowed in local paths on Windows", {
+        op: "path",
+        path: key.raw,
+      });
+    }
+    return join(this.path, key.raw);
+  }
+
+  /**
+   * The root with its own symlinks resolved; made on first use when missing. An existing root
+   * is only resolved, so a process that may read but not write (e.g. Deno with `--allow-read`
+   * only) can use it.
+   */
+  real(): Promise<string> {
+    this.#real ??= realpath(this.path)
+      .catch((error: unknown) => {
+        if (!isMissing(error)) throw error;
+        return mkdirs(this.path).then(() => realpath(this.path));
+      })
+      .catch((error: unknown) => {
+        this.#real = undefined; // try again next time (permissions may be fixed meanwhile)
+        throw error;
+      });
+    return this.#real;
+  }
+
+  /**
+   * Resolves `key` to an absolute path after checking that following it stays inside the
+   * root (the check is skipped when the user opted in to outside links).
+   * @throws FusioError `PermissionDenied` when a symlink leads outside the root.
+   */
+  async resolve(key: Path, context: ErrorContext): Promise<string> {
+    const path = this.join(key);
+    try {
+      const root = await this.real();
+      if (!this.follow && !(await confined(path, root))) {
+        throw new FusioError(
+          "PermissionDenied",
+          "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
+          context,
+        );
+      }
+    } catch (error) {
+      throw await nativeError(error, context);
+    }
+    return path;
+  }
+}
+
+/** Whether following the links along `path` stays inside `root` (a real path). */
+async function confined(path: string, root: string): Promise<boolean> {
+  let current = path;
+  // Linux gives up after 40 links in one lookup; so does this check.
+  for (let links = 0; links <= 40; ) {
+    const real = await realpath(current).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
+    if (real !== undefined) return inside(real, root);
+    // `current` does not resolve: either a component is missing, or it is a dangling link
+    // (which `open` with O_CREAT would follow). Check where the link points, or walk up.
+    const target = await readlink(current).catch(() => undefined);
+    const parent = resolve(current, "..");
+    if (target === undefined) {
+      if (parent === current) return true;
+      current = parent;
+    } else {
+      links++;
+      const realParent = await realpath(parent);
+      if (!inside(realParent, root)) return false;
+      current = resolve(realParent, target);
+    }
+  }
+  return false;
+}
+
+/** True when the real path `real` is the real `root` or below it. */
+export function inside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }

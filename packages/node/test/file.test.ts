@@ -160,6 +160,34 @@ describe("NodeFile on local disk", () => {
     expect(seen).toEqual(["dir/0", "dir/1"]);
   });
 
+  it("a failed append rejects with its errno's kind and refuses the writes queued behind it and every later one", async () => {
+    const file = await nodeFs.open("failing.log", { create: true });
+    vi.spyOn(fs, "write").mockImplementationOnce(((...args: unknown[]) => {
+      const callback = args.at(-1) as (error: NodeJS.ErrnoException, written: number) => void;
+      const error = Object.assign(new Error("EIO: i/o error, write"), { code: "EIO", syscall: "write" });
+      setImmediate(() => callback(error, 0));
+    }) as typeof fs.write);
+    const first = file.writeAll(text("one"));
+    const queued = file.writeAll(text("two"));
+    const failure = await rejectsWith(first, "Io");
+    expect(failure.message).toContain("EIO (write)");
+    expect((await rejectsWith(queued, "Io")).message).toContain("earlier write");
+    await rejectsWith(file.writeAll(text("three")), "Io");
+    await file.close();
+    expect(readFileSync(join(dir.path, "failing.log"), "utf8")).toBe("");
+  });
+
+  it("a read past the end rejects UnexpectedEof, and a zero-length read checks the size", async () => {
+    writeFileSync(join(dir.path, "short.bin"), "0123456789");
+    const file = await nodeFs.open("short.bin");
+    const buf = new Uint8Array(8);
+    await rejectsWith(file.readExactAt(buf, 5), "UnexpectedEof");
+    expect(decode(await file.readExactAt(new Uint8Array(5), 5))).toBe("56789");
+    await rejectsWith(file.readExactAt(new Uint8Array(0), 11), "UnexpectedEof");
+    expect(await file.readExactAt(new Uint8Array(0), 10)).toHaveLength(0);
+    await file.close();
+  });
+
   it("errors carry the backend, op and path, never the absolute root", async () => {
     const error = await rejectsWith(nodeFs.open("missing/file.bin"), "NotFound");
     expect(FusioError.is(error)).toBe(true);

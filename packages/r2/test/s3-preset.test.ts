@@ -139,4 +139,30 @@ describe("r2Fs: the S3 backend with R2's rules", () => {
       for (const name of R2_UNSUPPORTED_HEADERS) expect(`${name}: ${request.headers[name]}`).toBe(`${name}: undefined`);
     }
   });
+
+  it("passes onProgress through to the writer: after every part and once for a single PUT", async () => {
+    const http = new ScriptedS3();
+    const seen: { loaded: number; path: string }[] = [];
+    const fs = r2Fs({
+      accountId: "0123abcd",
+      bucket: "media",
+      ...credentials,
+      http,
+      partSize: PART,
+      concurrency: 1,
+      retry: false,
+      onProgress: (progress) => seen.push(progress),
+    });
+    const big = await fs.open("big.bin", { create: true, truncate: true });
+    await big.writeAll(bytes(PART + 9, 2));
+    await big.close();
+    const small = await fs.open("small.bin", { create: true, truncate: true });
+    await small.writeAll(bytes(9, 3));
+    await small.close();
+    expect(seen).toEqual([
+      { loaded: PART, path: "big.bin" },
+      { loaded: PART + 9, path: "big.bin" },
+      { loaded: 9, path: "small.bin" },
+    ]);
+  });
 });

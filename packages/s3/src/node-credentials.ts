@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FusioError } from "@fusio/core";
-import { parseXml, xmlChild, xmlText } from "@fusio/http";
+import { parseXml, xmlChild, xmlText } from "@fusio/http/xml";
 import type { CredentialsProvider } from "./credentials.ts";
 import type { S3Credentials } from "./signer.ts";
 

@@ -31,7 +31,7 @@ export interface S3Compat {
 }
 
 /** What Ceph RGW Pacific (16.2) needs; the test suite runs with it. */
-export const CEPH_PACIFIC_COMPAT: Readonly<S3Compat> = Object.freeze({
+export const CEPH_PACIFIC_COMPAT: Readonly<S3Compat> = /* @__PURE__ */ Object.freeze({
   unquotedIfMatch: true,
   copyIfMatchHeader: true,
 });
@@ -79,7 +79,11 @@ export interface S3FsOptions {
   listPageSize?: number | undefined;
   /** Server quirks to work around; see {@link S3Compat}. */
   compat?: S3Compat | undefined;
-  /** Progress of long writes: bytes uploaded so far. */
+  /**
+   * Progress of writes: called with the bytes of the object stored so far (`loaded`) after
+   * every part of a multipart upload, and once when a small object is stored with one PUT.
+   * Bytes an append copies server-side are not counted; old bytes it re-uploads are.
+   */
   onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
 }
 

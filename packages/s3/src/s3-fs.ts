@@ -1,4 +1,5 @@
 import {
+  type AbortSignalLike,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -17,15 +18,16 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, collectBody, discardBody } from "@fusio/http";
+import { bodyText, discardBody } from "@fusio/http";
 import { S3Client } from "./internal/client.ts";
-import { errorIn200 } from "./internal/errors.ts";
-import { headObject, type ObjectHead } from "./internal/head.ts";
+import { headObject } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
-import { MultipartUpload } from "./internal/multipart.ts";
-import { ifMatchValue, putObject } from "./internal/put.ts";
-import { MAX_COPY_PART, MIN_PART_SIZE, type S3FsOptions } from "./options.ts";
-import { S3File, type S3FileConfig } from "./s3-file.ts";
+import type { S3FsOptions } from "./options.ts";
+import { S3File } from "./s3-file.ts";
+
+let extrasModule: Promise<typeof import("./internal/extras.ts")> | undefined;
+/** Copy and CAS, loaded at first use. */
+const extras = (): Promise<typeof import("./internal/extras.ts")> => (extrasModule ??= import("./internal/extras.ts"));
 
 /**
  * An S3 bucket (AWS or any S3-compatible server) as a fusio {@link CasFs}. Keys are `Path.raw`;
@@ -57,54 +59,30 @@ export class S3Fs implements CasFs {
   /** The SigV4 region. */
   readonly region: string;
   readonly #client: S3Client;
-  readonly #file: S3FileConfig;
   readonly #pageSize: string | undefined;
 
   constructor(options: S3FsOptions) {
     this.#client = new S3Client(options);
-    const context = { op: "new S3Fs", backend: "s3" };
-    const partSize = options.partSize ?? 8 * 1024 * 1024;
-    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_COPY_PART) {
-      throw new FusioError("InvalidArgument", "`partSize` must be an integer from 5 MiB to 5 GiB", context);
-    }
-    const concurrency = options.concurrency ?? 4;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-      throw new FusioError("InvalidArgument", "`concurrency` must be a positive integer", context);
-    }
     this.#pageSize = options.listPageSize === undefined ? undefined : String(options.listPageSize);
-    this.#file = { client: this.#client, partSize, concurrency, onProgress: options.onProgress };
     this.bucket = this.#client.bucket;
     this.endpoint = this.#client.endpoint;
     this.region = this.#client.region;
     this.id = `s3:${this.endpoint}/${this.bucket}`;
   }
 
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = this.#context("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    if (open.syncOnClose === "all") {
-      throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
-    }
+    const [key, context] = at("open", path, options.signal);
+    if (open.syncOnClose === "all") throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
     // A handle that replaces a possibly missing object needs no HEAD.
     const head =
       open.create && open.truncate ? undefined : await headObject(this.#client, key.raw, context, options.signal);
-    if (head === undefined && !open.create && !(open.truncate && open.create)) {
-      throw new FusioError("NotFound", "no such object", context);
-    }
-    return new S3File(this.#file, key, open, head);
+    if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
+    return new S3File(this.#client, key, open, head);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
+    const [key, context] = at("stat", path, options?.signal, true);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const head = await headObject(this.#client, key.raw, context, options?.signal);
     if (head === undefined) throw new FusioError("NotFound", "no such object", context);
@@ -117,9 +95,7 @@ export class S3Fs implements CasFs {
    * are merged into one key-ordered stream.
    */
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = this.#context("list", base);
-    throwIfAborted(options.signal, context);
+    const [base, context] = at("list", dir, options.signal, true);
     const prefix = base.isRoot ? "" : `${base.raw}/`;
     let token: string | undefined;
     do {
@@ -145,12 +121,7 @@ export class S3Fs implements CasFs {
         if (object.key.endsWith("/")) continue;
         const path = parseKey(object.key);
         if (path === undefined) continue;
-        entries.push({
-          path,
-          size: object.size,
-          ...(object.lastModified && { lastModified: object.lastModified }),
-          ...(object.etag && { etag: object.etag }),
-        });
+        entries.push(meta(path, object));
       }
       for (const common of page.prefixes) {
         const path = parseKey(common);
@@ -166,18 +137,15 @@ export class S3Fs implements CasFs {
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, this.#context("createDirAll", key));
+    at("createDirAll", path, options?.signal, true);
   }
 
   /** [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html); a missing key resolves. */
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+    const [key, context] = at("remove", path, options?.signal);
+    const signal = options?.signal;
     await this.#client.send(
-      { method: "DELETE", key: key.raw, idempotent: true, context, signal: options?.signal, accept: [404] },
+      { method: "DELETE", key: key.raw, idempotent: true, context, signal, accept: [404] },
       (response) => discardBody(response.body),
     );
   }
@@ -187,56 +155,15 @@ export class S3Fs implements CasFs {
    * up to 5 GiB, a multipart copy above. Guarded by the source's ETag so the copy is one version.
    */
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
     const target = toPath(to);
-    const context = this.#context("copy", source);
-    const signal = options?.signal;
-    throwIfAborted(signal, context);
-    if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    const head = await headObject(this.#client, source.raw, context, signal);
-    if (head === undefined) throw new FusioError("NotFound", "no such object", context);
-    if (head.size <= MAX_COPY_PART) {
-      await this.#client.send(
-        {
-          method: "PUT",
-          key: target.raw,
-          headers: {
-            "x-amz-copy-source": this.#client.copySource(source.raw),
-            "x-amz-copy-source-if-match": head.etag,
-          },
-          idempotent: true,
-          context,
-          signal,
-        },
-        async (response) => {
-          const failure = errorIn200(await bodyText(response.body), context);
-          if (failure) throw failure;
-        },
-      );
-      return;
-    }
-    const upload = await MultipartUpload.create(this.#client, target.raw, head.preserved, context, signal);
-    try {
-      const ranges: Array<[number, number]> = [];
-      for (let start = 0; start < head.size; start += MAX_COPY_PART) {
-        ranges.push([start, Math.min(head.size, start + MAX_COPY_PART) - 1]);
-      }
-      const etags = await Promise.all(
-        ranges.map((range, i) => upload.uploadPartCopy(i + 1, source.raw, range, head.etag, context, signal)),
-      );
-      await upload.complete(etags, context, signal);
-    } catch (error) {
-      await upload.abort(context).catch(() => undefined);
-      throw error;
-    }
+    const [source, context] = at("copy", from, options?.signal);
+    if (target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+    await (await extras()).copyObject(this.#client, source.raw, target.raw, context, options?.signal);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
     toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
-    throw new FusioError("Unsupported", "S3 has no links", context);
+    throw new FusioError("Unsupported", "S3 has no links", at("link", from, options?.signal, true)[1]);
   }
 
   /** GET of the whole object with its ETag; undefined when missing. */
@@ -244,25 +171,8 @@ export class S3Fs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    return this.#client.send(
-      { method: "GET", key: key.raw, idempotent: true, context, signal: options?.signal, accept: [404] },
-      async (response) => {
-        if (response.status === 404) {
-          await discardBody(response.body);
-          return undefined;
-        }
-        const length = Number(response.headers.get("content-length") ?? Number.NaN);
-        const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
-        if (!Number.isNaN(length) && data.length !== length) {
-          throw new FusioError("Io", "the body ended early", { ...context, retryable: true });
-        }
-        return { data, tag: response.headers.get("etag") ?? "" };
-      },
-    );
+    const [key, context] = at("loadWithTag", path, options?.signal);
+    return (await extras()).loadWithTag(this.#client, key.raw, context, options?.signal);
   }
 
   /**
@@ -276,24 +186,25 @@ export class S3Fs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
+    const [key, context] = at("putConditional", path, options.signal);
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    const headers: Record<string, string> =
-      "ifNotExists" in when ? { "if-none-match": "*" } : { "if-match": ifMatchValue(this.#client, when.ifMatch) };
-    if (options.contentType !== undefined) headers["content-type"] = options.contentType;
-    for (const [name, value] of Object.entries(options.metadata ?? {})) {
-      headers[`x-amz-meta-${name.toLowerCase()}`] = value;
-    }
-    const tag = await putObject(this.#client, key.raw, data, { headers, context, signal: options.signal });
-    if (tag !== "") return tag;
-    // Some servers omit the ETag of a conditional PUT: read it back.
-    const head = await headObject(this.#client, key.raw, context, options.signal);
-    return head?.etag ?? "";
+    return (await extras()).putConditional(this.#client, key.raw, data, when, options, context);
   }
+}
+
+/** The key and error context of `op` on `path`; rejects an aborted call and (unless `root`) the root. */
+function at(
+  op: string,
+  path: Path | string,
+  signal: AbortSignalLike | undefined,
+  root?: boolean,
+): [Path, ErrorContext] {
+  const key = toPath(path);
+  const context = { op, path: key.raw, backend: "s3" };
+  throwIfAborted(signal, context);
+  if (!root && key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
+  return [key, context];
 }
 
 function parseKey(key: string): Path | undefined {
@@ -304,11 +215,15 @@ function parseKey(key: string): Path | undefined {
   }
 }
 
-function meta(path: Path, head: ObjectHead): FileMeta {
+/** The `FileMeta` of an object (from a HEAD or a list entry); absent fields stay absent. */
+function meta(
+  path: Path,
+  object: { size: number; lastModified: Date | undefined; etag: string | undefined },
+): FileMeta {
   return {
     path,
-    size: head.size,
-    ...(head.lastModified && { lastModified: head.lastModified }),
-    ...(head.etag && { etag: head.etag }),
+    size: object.size,
+    ...(object.lastModified && { lastModified: object.lastModified }),
+    ...(object.etag && { etag: object.etag }),
   };
 }

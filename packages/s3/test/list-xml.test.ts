@@ -46,4 +46,19 @@ describe("parseListPage on recorded ListObjectsV2 responses", () => {
     expect(() => parseListPage("<Error><Code>x</Code></Error>", context)).toThrow();
     expect(() => parseListPage("garbage", context)).toThrow();
   });
+
+  it("a cut-off page is a retryable Remote error; Owner and other nested fields are skipped", () => {
+    let error: unknown;
+    try {
+      parseListPage("<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a</Key>", context);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ kind: "Remote", retryable: true });
+    const page = parseListPage(
+      "<ListBucketResult><Contents><Key>k&amp;1</Key><Owner><ID>o</ID></Owner><Size>7</Size></Contents><KeyCount>1</KeyCount></ListBucketResult>",
+      context,
+    );
+    expect(page.objects).toEqual([{ key: "k&1", size: 7, etag: undefined, lastModified: undefined }]);
+  });
 });

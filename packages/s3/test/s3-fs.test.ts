@@ -142,6 +142,47 @@ describe("reads and writes", () => {
     expect(http.sent.slice(before).map((request) => request.method)).toEqual(["PUT"]);
   });
 
+  it("a small write aborted while queued behind another rejects Aborted, and the file publishes nothing", async () => {
+    const fs = testFs();
+    const path = `${uniquePrefix("queued")}/a.bin`;
+    const file = await fs.open(path, { create: true, truncate: true });
+    const controller = new AbortController();
+    const first = file.writeAll(bytes(10));
+    const second = file.writeAll(bytes(10, 2), { signal: controller.signal });
+    controller.abort();
+    await first;
+    expect(await kindOf(second)).toBe("Aborted");
+    expect(await kindOf(file.close())).toBe("Aborted");
+    expect(await kindOf(fs.stat(path))).toBe("NotFound");
+  });
+
+  it("onProgress reports the bytes stored after every part, and once for a single PUT", async () => {
+    const part = 5 * 1024 * 1024;
+    const seen: { loaded: number; path: string }[] = [];
+    const fs = testFs({ partSize: part, concurrency: 1, onProgress: (progress) => seen.push(progress) });
+    const big = `${uniquePrefix("progress")}/big.bin`;
+    const data = bytes(2 * part + 3, 6);
+    const file = await fs.open(big, { create: true, truncate: true });
+    await file.writeAll(data.subarray(0, part + 1));
+    await file.writeAll(data.subarray(part + 1));
+    await file.close();
+    expect(seen).toEqual([
+      { loaded: part, path: big },
+      { loaded: 2 * part, path: big },
+      { loaded: 2 * part + 3, path: big },
+    ]);
+    expectBytes(await (await fs.open(big)).readToEndAt(0), data);
+    seen.length = 0;
+    const small = `${big}.small`;
+    const one = await fs.open(small, { create: true, truncate: true });
+    await one.writeAll(bytes(100, 7));
+    await one.writeAll(bytes(50, 8));
+    expect(seen).toEqual([]);
+    await one.close();
+    expect(seen).toEqual([{ loaded: 150, path: small }]);
+    await Promise.all([fs.remove(big), fs.remove(small)]);
+  });
+
   it("list stops fetching pages when the consumer stops", async () => {
     const http = new RecordingClient();
     const fs = testFs({ http, listPageSize: 3 });

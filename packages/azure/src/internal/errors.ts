@@ -1,5 +1,6 @@
 import type { ErrorContext, ErrorKind, FusioError } from "@fusio/core";
-import { parseRetryAfter, parseXml, remoteError, xmlText } from "@fusio/http";
+import { parseRetryAfter, remoteError } from "@fusio/http";
+import { parseXml, xmlText } from "@fusio/http/xml";
 
 /** How one Azure error maps to a kind, and whether repeating the request may help. */
 interface Mapping {

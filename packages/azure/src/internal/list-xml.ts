@@ -2,7 +2,7 @@
 // The tree-parsed page (with metadata, for appends) and the delimited-listing order; the plain
 // scan the listing path uses lives in list-scan.ts.
 import { Path } from "@fusio/core";
-import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http";
+import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
 import { type ListedItem, type ListPage, quoteEtag } from "./list-scan.ts";
 
 export { type ListedItem, type ListPage, quoteEtag, scanListPage } from "./list-scan.ts";

@@ -15,12 +15,65 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { dirname, join } from "node:path";
-import { type AbortSignalLike, abortError, type CasCondition, type ErrorContext, FusioError } from "@fusio/core";
-import { errnoCode } from "./errors.ts";
-import { closeFd, fstatBig, fsyncFd, link, openFd, readPrefix, rename, syncDir, unlink, writeFully } from "./io.ts";
+import {
+  type AbortSignalLike,
+  abortError,
+  type CallOptions,
+  type CasCondition,
+  checkBytes,
+  checkCasCondition,
+  type ErrorContext,
+  FusioError,
+  type Path,
+  type PutConditionalOptions,
+  toPath,
+} from "@fusio/core";
+import type { Root } from "../disk-fs.ts";
+import { errnoCode, fromErrno } from "./errors.ts";
+import { closeFd, mkdirs, openFd } from "./io.ts";
+import { fstatBig, fsyncFd, link, readPrefix, rename, syncDir, unlink, writeFully } from "./io-more.ts";
 import { acquireLock, reservedName, sweep } from "./lock.ts";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+
+/** `CasFs.loadWithTag` of a local Fs. */
+export async function loadWithTag(
+  root: Root,
+  path: Path | string,
+  options?: CallOptions,
+): Promise<{ data: Uint8Array; tag: string } | undefined> {
+  const [key, context] = root.start("loadWithTag", path, options?.signal);
+  if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
+  const absolute = await root.resolve(key, context);
+  try {
+    return await load(absolute, context);
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
+
+/** `CasFs.putConditional` of a local Fs. */
+export async function putConditional(
+  root: Root,
+  path: Path | string,
+  data: Uint8Array,
+  when: CasCondition,
+  options: PutConditionalOptions,
+): Promise<string> {
+  const key = toPath(path);
+  const context = { op: "putConditional", path: key.raw, backend: root.kind };
+  checkBytes(data, "data", context);
+  checkCasCondition(when, context);
+  root.start("putConditional", key, options.signal);
+  if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
+  const absolute = await root.resolve(key, context);
+  try {
+    if ("ifNotExists" in when) await mkdirs(dirname(absolute));
+    return await publish(absolute, data, when, options.signal, context, root.leaseMs);
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
 
 /**
  * The tag of one state of a file: a hash of its inode, size, modification time (ns) and
@@ -40,10 +93,7 @@ export function tagOf(stats: fs.BigIntStats, content: Uint8Array): string {
  * Reads a whole file and its tag from one consistent state (re-read if it changed while being
  * read); undefined when missing.
  */
-export async function loadWithTag(
-  path: string,
-  context: ErrorContext,
-): Promise<{ data: Uint8Array; tag: string } | undefined> {
+async function load(path: string, context: ErrorContext): Promise<{ data: Uint8Array; tag: string } | undefined> {
   let fd: number;
   try {
     fd = await openFd(path, O_RDONLY);
@@ -72,7 +122,7 @@ export async function loadWithTag(
  * Publishes `data` at `path` if `when` holds, and returns the new tag.
  * @throws FusioError `PreconditionFailed`, `Aborted` (before anything is published).
  */
-export async function putConditional(
+async function publish(
   path: string,
   data: Uint8Array,
   when: CasCondition,
@@ -110,7 +160,7 @@ export async function putConditional(
           throw error;
         }
       } else {
-        const current = await loadWithTag(path, context);
+        const current = await load(path, context);
         if (current === undefined || current.tag !== when.ifMatch) throw preconditionFailed(context);
         await rename(temp, path);
       }

@@ -1,42 +1,27 @@
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
 
+// Each kind, then the errno codes (as node:fs reports them in `error.code`) that map to it.
+const TABLE =
+  "NotFound ENOENT,AlreadyExists EEXIST ENOTEMPTY,PermissionDenied EACCES EPERM EROFS,IsADirectory EISDIR," +
+  "NotADirectory ENOTDIR,Closed EBADF,InvalidArgument EINVAL,InvalidPath ENAMETOOLONG ELOOP,Timeout ETIMEDOUT," +
+  "Aborted ECANCELED,Unsupported EXDEV ENOTSUP EOPNOTSUPP ENOSYS,Io ENOSPC EDQUOT EFBIG EIO EMFILE ENFILE EAGAIN EBUSY EINTR";
+
 /**
  * errno codes (as node:fs reports them in `error.code`) to fusio kinds; anything else is `Io`.
  * Bun and Deno report the same codes, so `@fusio/bun` and `@fusio/deno` use this table (through
  * `@fusio/node/disk`) and add only their own cases.
  */
-export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze({
-  ENOENT: "NotFound",
-  EEXIST: "AlreadyExists",
-  ENOTEMPTY: "AlreadyExists",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  EISDIR: "IsADirectory",
-  ENOTDIR: "NotADirectory",
-  EBADF: "Closed",
-  EINVAL: "InvalidArgument",
-  ENAMETOOLONG: "InvalidPath",
-  ELOOP: "InvalidPath",
-  ETIMEDOUT: "Timeout",
-  ECANCELED: "Aborted",
-  EXDEV: "Unsupported",
-  ENOTSUP: "Unsupported",
-  EOPNOTSUPP: "Unsupported",
-  ENOSYS: "Unsupported",
-  ENOSPC: "Io",
-  EDQUOT: "Io",
-  EFBIG: "Io",
-  EIO: "Io",
-  EMFILE: "Io",
-  ENFILE: "Io",
-  EAGAIN: "Io",
-  EBUSY: "Io",
-  EINTR: "Io",
-});
+export const ERRNO_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze(
+  Object.fromEntries(
+    TABLE.split(",").flatMap((group) => {
+      const [kind, ...codes] = group.split(" ");
+      return codes.map((code) => [code, kind as ErrorKind]);
+    }),
+  ),
+);
 
 // Conditions that go away by themselves: too many open files, a busy or interrupted call.
-const RETRYABLE = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY", "EINTR", "ETIMEDOUT"]);
+const RETRYABLE = /^E(?:[MN]FILE|AGAIN|BUSY|INTR|TIMEDOUT)$/;
 
 /** The errno code of a native error (`"ENOENT"`, ...), or undefined. */
 export function errnoCode(error: unknown): string | undefined {
@@ -63,12 +48,10 @@ export function fromErrno(error: unknown, context: ErrorContext): FusioError {
       ? error instanceof Error
         ? error.message
         : String(error)
-      : `${code}${typeof syscall === "string" ? ` (${syscall})` : ""}`;
-  return new FusioError(errnoKind(code), message, {
-    ...context,
-    cause: error,
-    retryable: code !== undefined && RETRYABLE.has(code),
-  });
+      : typeof syscall === "string"
+        ? `${code} (${syscall})`
+        : code;
+  return new FusioError(errnoKind(code), message, { ...context, cause: error, retryable: RETRYABLE.test(code ?? "") });
 }
 
 // Network failures of the undici HttpClient (`@fusio/node/http`): undici's own codes, and the

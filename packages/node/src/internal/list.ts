@@ -1,9 +1,12 @@
 import type { Dirent, Stats } from "node:fs";
 import { join } from "node:path";
 import { type AbortSignalLike, abortError, type ErrorContext, type FileMeta, Path } from "@fusio/core";
-import { isMissing, readdir, realpath, stat } from "./io.ts";
-import { RESERVED_PREFIX } from "./lock.ts";
-import type { Root } from "./root.ts";
+import { inside, type Root } from "../disk-fs.ts";
+import { isMissing, realpath } from "./io.ts";
+import { readdir, stat } from "./io-more.ts";
+
+/** Names with this prefix are fusio's own (temp and lock files): list hides them. */
+export const RESERVED_PREFIX = ".fusio-";
 
 /** How many entries of one directory are stat'ed at once. */
 const STAT_CONCURRENCY = 32;
@@ -24,7 +27,6 @@ interface Found {
  */
 export async function* walk(
   root: Root,
-  followOutside: boolean,
   base: Path,
   directory: string,
   recursive: boolean,
@@ -41,9 +43,7 @@ export async function* walk(
   const found: Found[] = [];
   for (let i = 0; i < entries.length; i += STAT_CONCURRENCY) {
     const batch = await Promise.all(
-      entries
-        .slice(i, i + STAT_CONCURRENCY)
-        .map((entry) => inspect(root, followOutside, base, directory, entry, recursive)),
+      entries.slice(i, i + STAT_CONCURRENCY).map((entry) => inspect(root, base, directory, entry, recursive)),
     );
     for (const item of batch) if (item) found.push(item);
   }
@@ -55,22 +55,13 @@ export async function* walk(
     } else if (!recursive) {
       yield { path: item.path, size: 0, isDirectory: true, lastModified: item.stats.mtime };
     } else if (!item.link) {
-      yield* walk(
-        root,
-        followOutside,
-        item.path,
-        join(directory, item.path.filename() as string),
-        true,
-        signal,
-        context,
-      );
+      yield* walk(root, item.path, join(directory, item.path.filename() as string), true, signal, context);
     }
   }
 }
 
 async function inspect(
   root: Root,
-  followOutside: boolean,
   base: Path,
   directory: string,
   entry: Dirent,
@@ -86,7 +77,7 @@ async function inspect(
   const absolute = join(directory, entry.name);
   const link = entry.isSymbolicLink();
   try {
-    if (link && !followOutside && !(await root.contains(await realpath(absolute)))) return undefined;
+    if (link && !root.follow && !inside(await realpath(absolute), await root.real())) return undefined;
     const stats = await stat(absolute);
     if (!stats.isFile() && !stats.isDirectory()) return undefined; // sockets, fifos, devices
     const key = recursive && stats.isDirectory() ? `${path.raw}/` : path.raw;

@@ -21,12 +21,11 @@ import process from "node:process";
 import { threadId } from "node:worker_threads";
 import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
-import { closeFd, link, lstat, openFd, readdir, readText, rename, unlink, writeFully } from "./io.ts";
+import { closeFd, openFd } from "./io.ts";
+import { link, lstat, readdir, readText, rename, unlink, writeFully } from "./io-more.ts";
+import { RESERVED_PREFIX } from "./list.ts";
 
 const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
-
-/** Names with this prefix are fusio's own (temp and lock files): list hides them. */
-export const RESERVED_PREFIX = ".fusio-";
 
 /** How long a lock written by another host is honoured. */
 const DEFAULT_LEASE_MS = 30_000;

@@ -6,13 +6,17 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "@fusio/core";
-import { bodyText, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
+import { bodyText, discardBody, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
 import { defaultSigner } from "#default-signer";
 import { cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
-import type { S3Compat, S3FsOptions } from "../options.ts";
+import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
-import { s3Error } from "./errors.ts";
+import { headObject, type ObjectHead } from "./head.ts";
+import { type PutOptions, putObject } from "./put.ts";
+import { readFrom } from "./read.ts";
+
+let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
 /** One S3 API call. */
 export interface S3Call {
@@ -38,13 +42,20 @@ export class S3Client {
   readonly endpoint: string;
   readonly pathStyle: boolean;
   readonly compat: Readonly<S3Compat>;
+  /** Multipart part size in bytes. */
+  readonly partSize: number;
+  /** Parts one writer uploads at once. */
+  readonly concurrency: number;
+  readonly onProgress: S3FsOptions["onProgress"];
   readonly #http: HttpClient;
   readonly #signer: Signer;
   readonly #credentials: (() => Promise<S3Credentials>) | undefined;
   readonly #signPayload: boolean;
   readonly #retry: RetryOptions | false | undefined;
   readonly #timeout: number;
-  readonly #origin: string;
+  /** `https:` or `http:`. */
+  readonly #protocol: string;
+  /** `host[:port]` of the requests (the bucket's own host in virtual-hosted style). */
   readonly #host: string;
   readonly #basePath: string;
 
@@ -66,13 +77,13 @@ export class S3Client {
     }
     this.pathStyle = options.forcePathStyle ?? (options.endpoint !== undefined || this.bucket.includes("."));
     this.#basePath = url.pathname.replace(/\/+$/, "");
-    this.#origin = `${url.protocol}//${this.pathStyle ? url.host : `${this.bucket}.${url.host}`}`;
+    this.#protocol = url.protocol;
     this.#host = this.pathStyle ? url.host : `${this.bucket}.${url.host}`;
     this.endpoint = `${url.protocol}//${url.host}${this.#basePath}`;
     if (!options.anonymous && options.credentials === undefined) {
       throw new FusioError(
         "InvalidArgument",
-        "`credentials` are required (or set `anonymous: true`); on Node, `defaultCredentials()` from @fusio/s3/node-credentials reads the AWS chain",
+        "`credentials` are required unless `anonymous` is set (Node: `defaultCredentials()` of @fusio/s3/node-credentials)",
         context,
       );
     }
@@ -83,6 +94,15 @@ export class S3Client {
     this.#retry = options.retry;
     this.#timeout = options.timeout ?? 30_000;
     this.compat = { ...options.compat };
+    this.partSize = options.partSize ?? 8 * 1024 * 1024;
+    if (!Number.isSafeInteger(this.partSize) || this.partSize < MIN_PART_SIZE || this.partSize > MAX_COPY_PART) {
+      throw new FusioError("InvalidArgument", "`partSize` must be an integer from 5 MiB to 5 GiB", context);
+    }
+    this.concurrency = options.concurrency ?? 4;
+    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1) {
+      throw new FusioError("InvalidArgument", "`concurrency` must be a positive integer", context);
+    }
+    this.onProgress = options.onProgress;
   }
 
   /** The encoded path of `key` (or of the bucket when undefined). */
@@ -91,17 +111,36 @@ export class S3Client {
     return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
   }
 
+  // The basic object calls, as methods for the lazily loaded modules (writer, copy, CAS): they
+  // reach them through the client instead of importing them, so no bundle chunk is shared.
+
+  /** See {@link headObject}. */
+  head(key: string, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<ObjectHead | undefined> {
+    return headObject(this, key, context, signal);
+  }
+
+  /** See {@link putObject}. */
+  put(key: string, body: Uint8Array, options: PutOptions): Promise<string> {
+    return putObject(this, key, body, options);
+  }
+
+  /** See {@link readFrom}. */
+  readFrom(key: string, pos: number, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<Uint8Array> {
+    return readFrom(this, key, pos, context, signal);
+  }
+
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
   copySource(key: string): string {
     return `/${encodeKey(this.bucket)}/${encodeKey(key)}`;
   }
 
   /**
-   * Sends `call` (signed afresh on every try) and hands a successful response to `handle`,
+   * Sends `call` (signed afresh on every try) and hands a successful response to `handle`
+   * (which reads or discards its body; when it throws, the body is released here),
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
    * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
    */
-  async send<T>(call: S3Call, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
+  async send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
     return withRetry(
       async () => {
         const request = await this.#sign(call);
@@ -111,10 +150,18 @@ export class S3Client {
           context: call.context,
         });
         if ((response.status >= 200 && response.status < 300) || call.accept?.includes(response.status)) {
-          return handle(response);
+          try {
+            return await handle(response);
+          } catch (error) {
+            // A handler that gives up on a response releases its connection here.
+            await discardBody(response.body);
+            throw error;
+          }
         }
         const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
-        throw s3Error(response.status, response.headers, text, call.context);
+        // Error responses are rare: their mapping (a table of S3 codes) loads at the first one.
+        errorsModule ??= import("./errors.ts");
+        throw (await errorsModule).s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );
@@ -123,21 +170,18 @@ export class S3Client {
   async #sign(call: S3Call): Promise<HttpRequest> {
     const path = this.path(call.key);
     const query = call.query ? encodeQuery(call.query) : "";
-    const url = `${this.#origin}${path}${query ? `?${query}` : ""}`;
+    const url = `${this.#protocol}//${this.#host}${path}${query ? `?${query}` : ""}`;
     const headers: Record<string, string> = { ...call.headers };
     for (const name of this.compat.omitHeaders ?? []) delete headers[name];
     if (this.#credentials === undefined) return { method: call.method, url, headers, body: call.body };
     const credentials = await this.#credentials();
     const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, "");
     headers["x-amz-date"] = datetime;
-    headers["x-amz-content-sha256"] =
-      call.body === undefined || call.body.length === 0
-        ? this.#signPayload
-          ? EMPTY_SHA256
-          : "UNSIGNED-PAYLOAD"
-        : this.#signPayload
-          ? await this.#signer.sha256Hex(call.body)
-          : "UNSIGNED-PAYLOAD";
+    headers["x-amz-content-sha256"] = !this.#signPayload
+      ? "UNSIGNED-PAYLOAD"
+      : call.body?.length
+        ? await this.#signer.sha256Hex(call.body)
+        : EMPTY_SHA256;
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
     headers.authorization = await this.#signer.authorization({
       method: call.method,

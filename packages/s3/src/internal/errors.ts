@@ -1,5 +1,6 @@
 import type { ErrorContext, ErrorKind, FusioError } from "@fusio/core";
-import { parseRetryAfter, parseXml, type RemoteErrorDetails, remoteError, xmlText } from "@fusio/http";
+import { parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
+import { parseXml, xmlText } from "@fusio/http/xml";
 
 /** S3 error codes and the kind each maps to; `true` marks codes worth retrying. */
 const CODES: Readonly<Record<string, readonly [ErrorKind, boolean]>> = {

@@ -8,33 +8,8 @@ export interface ObjectHead {
   /** The ETag as sent (with quotes). */
   readonly etag: string;
   readonly lastModified: Date | undefined;
-  /** Headers a rewrite (append, multipart copy) must carry over to keep the object as it was. */
-  readonly preserved: Readonly<Record<string, string>>;
-}
-
-const PRESERVED = [
-  "content-type",
-  "cache-control",
-  "content-disposition",
-  "content-encoding",
-  "content-language",
-  "expires",
-  "x-amz-storage-class",
-  "x-amz-server-side-encryption",
-  "x-amz-server-side-encryption-aws-kms-key-id",
-  "x-amz-server-side-encryption-context",
-  "x-amz-server-side-encryption-bucket-key-enabled",
-  "x-amz-website-redirect-location",
-];
-
-/** The `x-amz-meta-*` headers of a response. */
-function userMetadata(headers: HttpResponse["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-")) out[lower] = value;
-  });
-  return out;
+  /** The response headers (a rewrite reads what it must carry over from them, see `preserved`). */
+  readonly headers: HttpResponse["headers"];
 }
 
 /**
@@ -45,7 +20,7 @@ function userMetadata(headers: HttpResponse["headers"]): Record<string, string> 
  * no body (AWS and RGW alike). fusio sends no customer keys, so it can neither read nor splice
  * such an object: `Unsupported`.
  */
-export async function headObject(
+export function headObject(
   client: S3Client,
   key: string,
   context: ErrorContext,
@@ -64,17 +39,12 @@ export async function headObject(
         );
       }
       const headers = response.headers;
-      const preserved: Record<string, string> = userMetadata(headers);
-      for (const name of PRESERVED) {
-        const value = headers.get(name);
-        if (value !== null && value !== "") preserved[name] = value;
-      }
       const lastModified = headers.get("last-modified");
       return {
         size: Number(headers.get("content-length") ?? 0),
         etag: headers.get("etag") ?? "",
         lastModified: lastModified ? new Date(lastModified) : undefined,
-        preserved,
+        headers,
       };
     },
   );

@@ -1,5 +1,5 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
-import { parseXml, xmlChildren, xmlText } from "@fusio/http";
+import { decodeXmlText } from "@fusio/http";
 
 /** One object of a ListObjectsV2 page. */
 export interface ListedObject {
@@ -18,33 +18,49 @@ export interface ListPage {
   readonly nextToken: string | undefined;
 }
 
+/** The decoded text of the first `<name>` leaf in `xml` between `from` and `to`, or undefined. */
+function leaf(xml: string, name: string, from = 0, to = xml.length): string | undefined {
+  const at = xml.indexOf(`<${name}>`, from);
+  if (at < 0 || at > to) return undefined;
+  const start = at + name.length + 2;
+  return decodeXmlText(xml.slice(start, xml.indexOf("<", start)));
+}
+
 /**
- * Reads a ListObjectsV2 response.
- * [ListObjectsV2](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)
+ * Reads a ListObjectsV2 response
+ * ([ListObjectsV2](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)).
+ * The document has a fixed shape (a `ListBucketResult` in the default namespace holding
+ * `Contents` and `CommonPrefixes` entries whose fields are text leaves; `<` in text is always
+ * escaped), so it is scanned with `indexOf` rather than built into a tree: the list path does
+ * without the XML reader, and is faster for it.
  */
 export function parseListPage(xml: string, context: ErrorContext): ListPage {
-  let root: ReturnType<typeof parseXml>;
-  try {
-    root = parseXml(xml);
-  } catch (error) {
-    throw new FusioError("Remote", "the list response is not XML", { ...context, retryable: true, cause: error });
+  const notXml = (): FusioError =>
+    new FusioError("Remote", "the list response is not XML", { ...context, retryable: true });
+  const root = /<([A-Za-z_][^\s/>]*)/.exec(xml)?.[1];
+  if (root === undefined) throw notXml();
+  if (root !== "ListBucketResult") throw new FusioError("Remote", `unexpected list response <${root}>`, context);
+  const urlEncoded = leaf(xml, "EncodingType") === "url";
+  const decode = (value = ""): string => (urlEncoded ? decodeURIComponent(value.replace(/\+/g, " ")) : value);
+  const objects: ListedObject[] = [];
+  const prefixes: string[] = [];
+  for (const name of ["Contents", "CommonPrefixes"]) {
+    for (let at = xml.indexOf(`<${name}>`), end = 0; at >= 0; at = xml.indexOf(`<${name}>`, end)) {
+      end = xml.indexOf(`</${name}>`, at);
+      if (end < 0) throw notXml();
+      if (name === "CommonPrefixes") {
+        prefixes.push(decode(leaf(xml, "Prefix", at, end)));
+        continue;
+      }
+      const modified = leaf(xml, "LastModified", at, end);
+      objects.push({
+        key: decode(leaf(xml, "Key", at, end)),
+        size: Number(leaf(xml, "Size", at, end) ?? 0),
+        etag: leaf(xml, "ETag", at, end),
+        lastModified: modified ? new Date(modified) : undefined,
+      });
+    }
   }
-  if (root.name !== "ListBucketResult") {
-    throw new FusioError("Remote", `unexpected list response <${root.name}>`, context);
-  }
-  const urlEncoded = xmlText(root, "EncodingType") === "url";
-  const decode = (value: string): string => (urlEncoded ? decodeURIComponent(value.replace(/\+/g, " ")) : value);
-  const objects = xmlChildren(root, "Contents").map((entry): ListedObject => {
-    const modified = xmlText(entry, "LastModified");
-    return {
-      key: decode(xmlText(entry, "Key") ?? ""),
-      size: Number(xmlText(entry, "Size") ?? 0),
-      etag: xmlText(entry, "ETag"),
-      lastModified: modified ? new Date(modified) : undefined,
-    };
-  });
-  const prefixes = xmlChildren(root, "CommonPrefixes").map((entry) => decode(xmlText(entry, "Prefix") ?? ""));
-  const truncated = xmlText(root, "IsTruncated") === "true";
-  const token = xmlText(root, "NextContinuationToken");
-  return { objects, prefixes, nextToken: truncated && token ? token : undefined };
+  const token = leaf(xml, "NextContinuationToken");
+  return { objects, prefixes, nextToken: leaf(xml, "IsTruncated") === "true" && token ? token : undefined };
 }

@@ -2,10 +2,11 @@ import type { AbortSignalLike, ErrorContext } from "@fusio/core";
 import { discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 
-/** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
-export function ifMatchValue(client: S3Client, etag: string): string {
-  if (!client.compat.unquotedIfMatch) return etag;
-  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+/** Options of {@link putObject}. */
+export interface PutOptions {
+  headers?: Readonly<Record<string, string>> | undefined;
+  context: ErrorContext;
+  signal: AbortSignalLike | undefined;
 }
 
 /**
@@ -13,16 +14,7 @@ export function ifMatchValue(client: S3Client, etag: string): string {
  * object; resolves to its ETag. Idempotent unless conditional: a conditional PUT is repeated only
  * when the server answered (a repeat after an unseen success would fail its own condition).
  */
-export function putObject(
-  client: S3Client,
-  key: string,
-  body: Uint8Array,
-  options: {
-    headers?: Readonly<Record<string, string>>;
-    context: ErrorContext;
-    signal: AbortSignalLike | undefined;
-  },
-): Promise<string> {
+export function putObject(client: S3Client, key: string, body: Uint8Array, options: PutOptions): Promise<string> {
   const headers = options.headers ?? {};
   const conditional = "if-match" in headers || "if-none-match" in headers;
   return client.send(

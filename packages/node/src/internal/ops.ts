@@ -1,0 +1,106 @@
+// The calls of a local Fs besides `open` and the conditional writes, loaded at their first use.
+import { dirname } from "node:path";
+import {
+  type CallOptions,
+  type ErrorContext,
+  type FileMeta,
+  FusioError,
+  type ListOptions,
+  type Path,
+  toPath,
+} from "@fusio/core";
+import type { Root } from "../disk-fs.ts";
+import { errnoCode, fromErrno } from "./errors.ts";
+import { isMissing, mkdirs } from "./io.ts";
+import { copyFile, link as linkFile, lstat, stat as statPath, unlink } from "./io-more.ts";
+import { walk } from "./list.ts";
+
+export async function stat(root: Root, path: Path | string, options?: CallOptions): Promise<FileMeta> {
+  const [key, context] = root.start("stat", path, options?.signal);
+  const absolute = await root.resolve(key, context);
+  try {
+    const stats = await statPath(absolute);
+    return stats.isDirectory()
+      ? { path: key, size: 0, isDirectory: true, lastModified: stats.mtime }
+      : { path: key, size: stats.size, lastModified: stats.mtime };
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
+
+export async function* list(root: Root, dir: Path | string, options: ListOptions): AsyncGenerator<FileMeta> {
+  const [key, context] = root.start("list", dir, options.signal);
+  const absolute = await root.resolve(key, context);
+  try {
+    yield* walk(root, key, absolute, options.recursive === true, options.signal, context);
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
+
+export async function createDirAll(root: Root, path: Path | string, options?: CallOptions): Promise<void> {
+  const [key, context] = root.start("createDirAll", path, options?.signal);
+  const absolute = await root.resolve(key, context);
+  try {
+    await mkdirs(absolute);
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
+
+export async function remove(root: Root, path: Path | string, options?: CallOptions): Promise<void> {
+  const [key, context] = root.start("remove", path, options?.signal);
+  if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
+  // Only the directory is checked: removing a link itself never touches what it points to.
+  await root.resolve(key.parent(), context);
+  const absolute = root.join(key);
+  try {
+    await unlink(absolute);
+  } catch (error) {
+    if (isMissing(error)) return;
+    // Linux answers EISDIR for a directory, macOS EPERM.
+    if (errnoCode(error) === "EPERM" && (await lstat(absolute).catch(() => undefined))?.isDirectory()) {
+      throw new FusioError("IsADirectory", "the path is a directory", { ...context, cause: error });
+    }
+    throw fromErrno(error, context);
+  }
+}
+
+export function copy(root: Root, from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
+  return between(root, "copy", from, to, options, async (source, target, context) => {
+    if ((await statPath(source)).isDirectory()) {
+      throw new FusioError("IsADirectory", "the source is a directory", context);
+    }
+    await mkdirs(dirname(target));
+    await copyFile(source, target);
+  });
+}
+
+export function link(root: Root, from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
+  return between(root, "link", from, to, options, async (source, target) => {
+    await mkdirs(dirname(target));
+    await linkFile(source, target);
+  });
+}
+
+/** A call from one file to another (copy, link): both paths checked, errors mapped. */
+async function between(
+  root: Root,
+  op: string,
+  from: Path | string,
+  to: Path | string,
+  options: CallOptions | undefined,
+  run: (source: string, target: string, context: ErrorContext) => Promise<void>,
+): Promise<void> {
+  const source = toPath(from);
+  const target = toPath(to);
+  const [, context] = root.start(op, source, options?.signal);
+  if (source.isRoot || target.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
+  const sourcePath = await root.resolve(source, context);
+  const targetPath = await root.resolve(target, context);
+  try {
+    await run(sourcePath, targetPath, context);
+  } catch (error) {
+    throw fromErrno(error, context);
+  }
+}
