@@ -116,12 +116,33 @@ export const WHOLE_BODY_LIMIT: number = 64 * 1024;
 /**
  * The response body as chunks: one chunk for a small body of known length, otherwise read as
  * it arrives. The stall timer runs only while a read waits on the network; stopping the
- * iteration early cancels the stream, which releases the connection.
+ * iteration early cancels the stream, which releases the connection, also when nothing was
+ * read yet (how backends discard a body: `return()` on an iterator never started, which a
+ * generator alone would ignore, leaving the stream to the garbage collector).
  */
-export async function* responseBody(
-  response: Response,
-  exchange: Exchange,
-): AsyncGenerator<Uint8Array, void, undefined> {
+export function responseBody(response: Response, exchange: Exchange): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const chunks = readBody(response, exchange);
+      let started = false;
+      return {
+        next() {
+          started = true;
+          return chunks.next();
+        },
+        async return() {
+          if (!started) {
+            exchange.finish();
+            await response.body?.cancel().catch(() => undefined);
+          }
+          return chunks.return();
+        },
+      };
+    },
+  };
+}
+
+async function* readBody(response: Response, exchange: Exchange): AsyncGenerator<Uint8Array, void, undefined> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
   if (response.body === null || !(length <= WHOLE_BODY_LIMIT)) {
     yield* streamedBody(response.body, exchange);
