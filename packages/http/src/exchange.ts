@@ -129,7 +129,10 @@ export function responseBody(response: Response, exchange: Exchange): AsyncItera
   // One iterator however often it is asked for, as a generator would be.
   return {
     [Symbol.asyncIterator]: () => ({
-      next: () => ((started = true), chunks.next()),
+      next: () => {
+        started = true;
+        return chunks.next();
+      },
       return: () => {
         if (!started) {
           exchange.finish();

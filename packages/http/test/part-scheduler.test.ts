@@ -88,11 +88,11 @@ describe("PartScheduler", () => {
     // A counting allocator: the scheduler's `new Uint8Array(length)` calls, while it runs.
     const Native = globalThis.Uint8Array;
     globalThis.Uint8Array = class extends Native {
-      constructor(...args: ConstructorParameters<Uint8ArrayConstructor>) {
-        super(...args);
+      constructor(...args: unknown[]) {
+        super(...(args as [number]));
         if (typeof args[0] === "number" && args[0] > 0) allocated.push(args[0]);
       }
-    } as Uint8ArrayConstructor;
+    } as unknown as Uint8ArrayConstructor;
     try {
       // Most of a part at once (how S3File hands over what it buffered), then small writes.
       await scheduler.write(data.subarray(0, partSize - 1000));
