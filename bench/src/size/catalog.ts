@@ -28,19 +28,19 @@ export const KINDS: Record<JobKind, KindInfo> = {
     title: "S3: create a client from options, read bytes 100..199 of an object, write an object, list a prefix",
     floor: "aws4fetch",
     platforms: ["node", "browser"],
-    fusio: { packageName: "@fusio/s3", budgetGzip: 6000, ceilingGzip: 16000 },
+    fusio: { packageName: "@fusio/s3", budgetGzip: 6000, ceilingGzip: 12700 },
   },
   azure: {
     title: "Azure Blob: create a client from options, read bytes 100..199 of a blob, write a blob, list a prefix",
     floor: "floor",
     platforms: ["node", "browser"],
-    fusio: { packageName: "@fusio/azure", budgetGzip: 4000, ceilingGzip: 15000 },
+    fusio: { packageName: "@fusio/azure", budgetGzip: 4000, ceilingGzip: 10700 },
   },
   local: {
     title: "Local disk (Node): open, read 100 bytes at offset 1000, write a file",
     floor: "node-fs",
     platforms: ["node"],
-    fusio: { packageName: "@fusio/node", budgetGzip: 2000, ceilingGzip: 10000 },
+    fusio: { packageName: "@fusio/node", budgetGzip: 2000, ceilingGzip: 5300 },
   },
 };
 

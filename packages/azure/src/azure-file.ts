@@ -10,20 +10,21 @@ import {
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
-import { collectBody, readBodyInto } from "@fusio/http";
-import { BlockWriter, type ExistingBlob } from "./block-writer.ts";
-import { type BlobClient, drain } from "./internal/client.ts";
+import { concatBytes, readBodyInto } from "@fusio/http";
+import type { BlockWriter, ExistingBlob } from "./block-writer.ts";
+import { type BlobClient, drain, errorContext, extras } from "./internal/client.ts";
 
 /** @internal What `AzureBlobFs.open` learned and decided. */
 export interface FileState {
   readonly client: BlobClient;
   readonly blockSize: number;
   readonly concurrency: number;
+  readonly onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
   readonly options: NormalizedOpenOptions;
   /** The blob's size at open (0 when missing or truncated). */
   readonly size: number;
   /** The blob an append continues; undefined when there is nothing to keep. */
-  readonly existing: ExistingBlob | undefined;
+  readonly existing?: ExistingBlob | undefined;
   /** Publish at close even without writes (create of a missing blob, truncate). */
   readonly publish: boolean;
 }
@@ -32,13 +33,17 @@ const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
 /**
  * A blob opened by `AzureBlobFs`. Reads are ranged Get Blob requests straight into the
- * caller's buffer; writes are buffered into blocks and published at `close` (an object store
- * has no visible partial state: `visibleBeforeClose` is off).
+ * caller's buffer; writes are buffered and published at `close` (an object store has no
+ * visible partial state: `visibleBeforeClose` is off): one Put Blob while they stay under the
+ * block size, else blocks staged as they fill (bounded in flight) and one Put Block List.
  */
 export class AzureBlobFile implements File {
   readonly path: Path;
   readonly #state: FileState;
-  #writer: BlockWriter | undefined;
+  /** Bytes written while no block is staged (copies), published by one Put Blob at close. */
+  #small: Uint8Array[] = [];
+  /** The block writer, once the bytes reach a block (or an append needs one). */
+  #writer: Promise<BlockWriter> | undefined;
   #written = 0;
   #closed = false;
 
@@ -48,12 +53,8 @@ export class AzureBlobFile implements File {
     this.#state = state;
   }
 
-  #context(op: string): ErrorContext {
-    return { op, path: this.path.raw, backend: "azure" };
-  }
-
   #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
-    const context = this.#context(op);
+    const context = errorContext(op, this.path);
     throwIfAborted(options?.signal, context);
     if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
     if (access !== undefined && !this.#state.options[access]) {
@@ -63,7 +64,7 @@ export class AzureBlobFile implements File {
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    const context = this.#context("readExactAt");
+    const context = errorContext("readExactAt", this.path);
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
     this.#check("readExactAt", "read", options);
@@ -78,20 +79,22 @@ export class AzureBlobFile implements File {
       { op: "readExactAt", path: key, signal: options?.signal, idempotent: true },
       async (response) => {
         const range = CONTENT_RANGE.exec(response.headers.get("content-range") ?? "");
+        let error: FusioError | undefined;
         if (response.status !== 206 || range === null || Number(range[1]) !== pos) {
-          await drain(response.body);
-          throw new FusioError("Remote", `the server did not answer the range with 206 (got ${response.status})`, {
+          error = new FusioError("Remote", `the server did not answer the range with 206 (got ${response.status})`, {
             ...context,
             status: response.status,
           });
-        }
-        if (Number(range[2]) < last) {
-          await drain(response.body);
-          throw new FusioError(
+        } else if (Number(range[2]) < last) {
+          error = new FusioError(
             "UnexpectedEof",
             `read of ${buf.length} bytes at ${pos} passes the end (${range[3]})`,
             context,
           );
+        }
+        if (error !== undefined) {
+          await drain(response.body);
+          throw error;
         }
         const filled = await readBodyInto(response.body, buf, context);
         if (filled !== buf.length) {
@@ -106,35 +109,10 @@ export class AzureBlobFile implements File {
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const context = this.#context("readToEndAt");
-    checkPosition(pos, "pos", context);
+    checkPosition(pos, "pos", errorContext("readToEndAt", this.path));
     this.#check("readToEndAt", "read", options);
-    const key = this.path.raw;
     const signal = options?.signal;
-    // Without a range an empty blob reads fine; a range at the end is unsatisfiable (416).
-    const headers: Record<string, string> = pos === 0 ? {} : { "x-ms-range": `bytes=${pos}-` };
-    try {
-      return await this.#state.client.send(
-        { method: "GET", key, headers },
-        { op: "readToEndAt", path: key, signal, idempotent: true },
-        async (response) => {
-          const length = Number(response.headers.get("content-length") ?? Number.NaN);
-          const data = await collectBody(response.body, Number.isSafeInteger(length) ? length : undefined);
-          if (Number.isSafeInteger(length) && data.length !== length) {
-            throw new FusioError("Io", `the response body ended after ${data.length} of ${length} bytes`, {
-              ...context,
-              retryable: true,
-            });
-          }
-          return data;
-        },
-      );
-    } catch (error) {
-      if (!FusioError.is(error, "UnexpectedEof")) throw error;
-      // 416: `pos` is at or past the end; at the end is an empty read.
-      if ((await this.#remoteSize(signal)) === pos) return new Uint8Array(0);
-      throw error;
-    }
+    return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, signal, () => this.#remoteSize(signal));
   }
 
   async size(options?: CallOptions): Promise<number> {
@@ -153,18 +131,37 @@ export class AzureBlobFile implements File {
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    checkBytes(data, "data", this.#context("writeAll"));
+    checkBytes(data, "data", errorContext("writeAll", this.path));
     this.#check("writeAll", "write", options);
-    // Created synchronously so that calls made without awaiting stay in order.
-    this.#writer ??= new BlockWriter({
-      client: this.#state.client,
-      key: this.path.raw,
-      blockSize: this.#state.blockSize,
-      concurrency: this.#state.concurrency,
-      existing: this.#state.existing,
-    });
-    await this.#writer.write(data, options?.signal);
+    const state = this.#state;
+    // Decided synchronously so that calls made without awaiting stay in order.
+    if (this.#writer === undefined && state.existing === undefined && this.#written + data.length < state.blockSize) {
+      this.#small.push(data.slice());
+      this.#written += data.length;
+      return;
+    }
+    this.#writer ??= this.#startBlocks();
+    await (await this.#writer).write(data, options?.signal);
     this.#written += data.length;
+  }
+
+  /** Loads the block writer and hands it what is buffered so far. */
+  async #startBlocks(): Promise<BlockWriter> {
+    const { client, blockSize, concurrency, existing, onProgress } = this.#state;
+    const key = this.path.raw;
+    const { BlockWriter } = await extras();
+    const writer = new BlockWriter({
+      client,
+      key,
+      blockSize,
+      concurrency,
+      existing,
+      onProgress: onProgress && ((loaded) => onProgress({ loaded, path: key })),
+    });
+    const small = this.#small;
+    this.#small = [];
+    if (small.length > 0) await writer.write(concatBytes(small));
+    return writer;
   }
 
   async flush(options?: CallOptions): Promise<void> {
@@ -180,30 +177,38 @@ export class AzureBlobFile implements File {
   async close(options?: CallOptions): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const context = this.#context("close");
     const signal = options?.signal;
-    const writer = this.#writer;
+    const pending = this.#writer;
+    const writer = pending === undefined ? undefined : await pending.catch(() => undefined);
     if (signal?.aborted) {
       // Discard: staged blocks are never committed (the service drops them after a week).
       await writer?.abort(signal.reason);
-      throwIfAborted(signal, context);
+      throwIfAborted(signal, errorContext("close", this.path));
     }
-    if (writer === undefined && !this.#state.publish) return;
-    const active =
-      writer ??
-      new BlockWriter({
-        client: this.#state.client,
-        key: this.path.raw,
-        blockSize: this.#state.blockSize,
-        concurrency: this.#state.concurrency,
-        existing: undefined,
-      });
-    try {
-      await active.commit(signal);
-    } catch (error) {
-      await active.abort(error);
-      throw error;
+    const { client, onProgress } = this.#state;
+    const key = this.path.raw;
+    if (pending === undefined) {
+      if (this.#small.length === 0 && !this.#state.publish) return;
+      await client.call(
+        {
+          method: "PUT",
+          key,
+          headers: { "x-ms-blob-type": "BlockBlob" },
+          body: this.#small.length === 1 ? this.#small[0] : concatBytes(this.#small),
+        },
+        { op: "Put Blob", path: key, signal, idempotent: true },
+      );
+    } else {
+      // A writer that failed to start rethrows its failure here.
+      const active = writer ?? (await pending);
+      try {
+        await active.commit(signal);
+      } catch (error) {
+        await active.abort(error);
+        throw error;
+      }
     }
+    onProgress?.({ loaded: this.#written, path: key });
   }
 
   [Symbol.asyncDispose](): Promise<void> {

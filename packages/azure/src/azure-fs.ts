@@ -3,9 +3,6 @@ import {
   type Capabilities,
   type CasCondition,
   type CasFs,
-  checkBytes,
-  checkCasCondition,
-  type ErrorContext,
   type File,
   type FileMeta,
   FusioError,
@@ -18,13 +15,13 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, collectBody, FetchHttpClient, type RetryOptions, retryPolicy, sleep } from "@fusio/http";
-import { AzureBlobFile } from "./azure-file.ts";
-import { type ExistingBlob, propertyHeaders } from "./block-writer.ts";
+import { bodyText, FetchHttpClient, type RetryOptions, retryPolicy } from "@fusio/http";
+import { AzureBlobFile, type FileState } from "./azure-file.ts";
+import type { ExistingBlob } from "./block-writer.ts";
 import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
-import { BlobClient } from "./internal/client.ts";
-import { ListOrder, parseListPage, quoteEtag, scanListPage } from "./internal/list-xml.ts";
+import { BlobClient, blobName, errorContext, extras } from "./internal/client.ts";
+import { type ListedItem, quoteEtag, scanListPage } from "./internal/list-scan.ts";
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -49,15 +46,18 @@ export interface AzureBlobFsOptions {
   retry?: RetryOptions | false | undefined;
   /** Milliseconds the server may stay silent before a request fails `Timeout`. Default 30 000; 0 for none. */
   timeout?: number | undefined;
+  /**
+   * Progress of long writes: bytes stored so far by a file writer, after every staged block and
+   * once more when the blob is committed (a small blob: once, at its Put Blob).
+   */
+  onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
 }
 
 /** {@link AzureBlobFsOptions} without what a connection string supplies. */
 export type AzureConnectionOptions = Omit<AzureBlobFsOptions, "account" | "endpoint" | "credential">;
 
-const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
 /** Azure's largest block (API versions from 2019-12-12). */
 const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
-const LIST_PAGE = 5000;
 
 /**
  * Azure Blob Storage as a fusio {@link CasFs}: paths are blob names in one container.
@@ -81,17 +81,17 @@ export class AzureBlobFs implements CasFs {
   /** The Blob endpoint (never holds a secret). */
   readonly endpoint: string;
   readonly #client: BlobClient;
-  readonly #blockSize: number;
-  readonly #concurrency: number;
+  /** What every file of this fs shares. */
+  readonly #file: Omit<FileState, "options" | "size" | "existing" | "publish">;
 
   constructor(options: AzureBlobFsOptions) {
-    const context = { op: "AzureBlobFs", backend: "azure" };
     const fail = (message: string): never => {
-      throw new FusioError("InvalidArgument", message, context);
+      throw new FusioError("InvalidArgument", message, { op: "AzureBlobFs", backend: "azure" });
     };
-    if (typeof options?.account !== "string" || options.account === "") fail("account is required");
-    if (typeof options.container !== "string" || options.container === "") fail("container is required");
-    const endpoint = (options.endpoint ?? `https://${options.account}.blob.core.windows.net`).replace(/\/+$/, "");
+    const { account, container, blockSize = 8 * 1024 * 1024, concurrency = 4 } = options ?? {};
+    if (typeof account !== "string" || account === "") fail("account is required");
+    if (typeof container !== "string" || container === "") fail("container is required");
+    const endpoint = (options.endpoint ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, "");
     let parsed: URL | undefined;
     try {
       parsed = new URL(endpoint);
@@ -100,27 +100,24 @@ export class AzureBlobFs implements CasFs {
     }
     if (parsed?.search !== "" || parsed.hash !== "")
       fail("endpoint must not carry a query (give a SAS as the credential)");
-    const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isSafeInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
       fail(`blockSize must be an integer from 1 to ${MAX_BLOCK_SIZE}`);
     }
-    const concurrency = options.concurrency ?? 4;
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail("concurrency must be a positive integer");
-    this.account = options.account;
-    this.container = options.container;
+    this.account = account;
+    this.container = container;
     this.endpoint = endpoint;
-    this.id = `azure:${endpoint}#${options.account}/${options.container}`;
-    this.#blockSize = blockSize;
-    this.#concurrency = concurrency;
+    this.id = `azure:${endpoint}#${account}/${container}`;
     this.#client = new BlobClient({
-      account: options.account,
-      container: options.container,
+      account,
+      container,
       endpoint,
-      authorizer: authorizer(options.account, options.credential),
+      authorizer: authorizer(account, options.credential),
       http: options.http ?? new FetchHttpClient(),
       retry: retryPolicy(options.retry),
       timeout: options.timeout ?? 30_000,
     });
+    this.#file = { client: this.#client, blockSize, concurrency, onProgress: options.onProgress };
   }
 
   /**
@@ -138,123 +135,67 @@ export class AzureBlobFs implements CasFs {
     return new AzureBlobFs({ ...options, account: parsed.account, endpoint: parsed.endpoint, credential });
   }
 
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
-  }
-
-  #fileKey(path: Path, context: ErrorContext): string {
-    if (path.isRoot) throw new FusioError("IsADirectory", "the root is not a blob", context);
-    return path.raw;
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
     const key = toPath(path);
-    const context = this.#context("open", key);
+    const context = errorContext("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
-    const name = this.#fileKey(key, context);
+    const signal = options.signal;
+    throwIfAborted(signal, context);
+    const name = blobName(key, context);
     if (open.syncOnClose !== undefined) {
       throw new FusioError("Unsupported", "a blob is durable only once it is published at close", context);
     }
-    const state = {
-      client: this.#client,
-      blockSize: this.#blockSize,
-      concurrency: this.#concurrency,
-      options: open,
-    };
-    if (open.truncate && open.create) {
-      // Replaced whatever is there: nothing to learn from the server.
-      return new AzureBlobFile(key, { ...state, size: 0, existing: undefined, publish: true });
-    }
+    // `publish`: write at close even without writes (a created or truncated blob).
+    const file = (size: number, publish: boolean, existing?: ExistingBlob): AzureBlobFile =>
+      new AzureBlobFile(key, { ...this.#file, options: open, size, existing, publish });
+    // Truncate + create replaces whatever is there: nothing to learn from the server.
+    if (open.truncate && open.create) return file(0, true);
     if (open.append) {
       // An append keeps the blob's properties and metadata, which a listing returns in one go.
-      const existing = await this.#describe(name, options.signal);
+      const existing = await (await extras()).describe(this.#client, name, signal);
       if (existing === undefined) {
         if (!open.create) throw new FusioError("NotFound", "no such blob", context);
-        return new AzureBlobFile(key, { ...state, size: 0, existing: undefined, publish: true });
+        return file(0, true);
       }
-      return new AzureBlobFile(key, {
-        ...state,
-        size: existing.size,
-        existing: existing.size > 0 ? existing : undefined,
-        // An empty blob is replaced by what is written (guarded by nothing: there is nothing to keep).
-        publish: false,
-      });
+      // An empty blob is replaced by what is written (guarded by nothing: there is nothing to keep).
+      return file(existing.size, false, existing.size > 0 ? existing : undefined);
     }
-    const meta = await this.#head(name, "open", options.signal);
+    const meta = await head(this.#client, name, "open", signal);
     if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return new AzureBlobFile(key, {
-      ...state,
-      size: open.truncate ? 0 : meta.size,
-      existing: undefined,
-      publish: open.truncate,
-    });
-  }
-
-  async #head(name: string, op: string, signal: CallOptions["signal"]): Promise<FileMeta | undefined> {
-    try {
-      const response = await this.#client.call(
-        { method: "HEAD", key: name },
-        { op, path: name, signal, idempotent: true },
-      );
-      const modified = response.headers.get("last-modified");
-      return {
-        path: Path.parse(name),
-        size: Number(response.headers.get("content-length") ?? 0),
-        lastModified: modified === null ? undefined : new Date(modified),
-        etag: quoteEtag(response.headers.get("etag")),
-      } as FileMeta;
-    } catch (error) {
-      if (FusioError.is(error, "NotFound")) return undefined;
-      throw error;
-    }
-  }
-
-  /** Size, ETag, properties and metadata of one blob (List Blobs with include=metadata). */
-  async #describe(name: string, signal: CallOptions["signal"]): Promise<ExistingBlob | undefined> {
-    const page = await this.#client.send(
-      {
-        method: "GET",
-        query: { restype: "container", comp: "list", prefix: name, include: "metadata", maxresults: "1" },
-      },
-      { op: "open", path: name, signal, idempotent: true },
-      async (response) => parseListPage(await bodyText(response.body)),
-    );
-    const item = page.items[0];
-    if (item === undefined || item.name !== name || item.etag === undefined) return undefined;
-    return { ...item, etag: item.etag };
+    return file(open.truncate ? 0 : meta.size, open.truncate);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
     const key = toPath(path);
-    const context = this.#context("stat", key);
+    const context = errorContext("stat", key);
     throwIfAborted(options?.signal, context);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
-    const meta = await this.#head(key.raw, "stat", options?.signal);
+    const meta = await head(this.#client, key.raw, "stat", options?.signal);
     if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
     return { ...meta, path: key };
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
     const base = toPath(dir);
-    const context = this.#context("list", base);
+    const context = errorContext("list", base);
     const signal = options.signal;
     throwIfAborted(signal, context);
     const prefix = base.isRoot ? "" : `${base.raw}/`;
-    const order = options.recursive ? undefined : new ListOrder(prefix);
+    const query: Record<string, string> = { restype: "container", comp: "list", prefix, maxresults: "5000" };
+    // A delimited listing is reordered into fusio's order (a directory sorts as its path).
+    let order: import("./internal/list-xml.ts").ListOrder | undefined;
+    if (!options.recursive) {
+      query.delimiter = "/";
+      order = new (await extras()).ListOrder(prefix);
+    }
     let marker: string | undefined;
     do {
-      const query: Record<string, string> = { restype: "container", comp: "list", prefix };
-      if (!options.recursive) query.delimiter = "/";
-      if (marker !== undefined) query.marker = marker;
-      query.maxresults = String(LIST_PAGE);
       const page = await this.#client.send(
         { method: "GET", query },
         { op: "list", path: base.raw, signal, idempotent: true },
         async (response) => {
-          const text = await bodyText(response.body);
           try {
-            return scanListPage(text);
+            return scanListPage(await bodyText(response.body));
           } catch (error) {
             throw new FusioError("Remote", "the listing is not readable XML", {
               ...context,
@@ -274,6 +215,7 @@ export class AzureBlobFs implements CasFs {
         }
       }
       marker = page.nextMarker;
+      if (marker !== undefined) query.marker = marker;
     } while (marker !== undefined);
     for (const ready of order?.end() ?? []) {
       const meta = toMeta(ready);
@@ -282,15 +224,14 @@ export class AzureBlobFs implements CasFs {
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, this.#context("createDirAll", key));
+    throwIfAborted(options?.signal, errorContext("createDirAll", toPath(path)));
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
     const key = toPath(path);
-    const context = this.#context("remove", key);
+    const context = errorContext("remove", key);
     throwIfAborted(options?.signal, context);
-    const name = this.#fileKey(key, context);
+    const name = blobName(key, context);
     try {
       await this.#client.call(
         { method: "DELETE", key: name, headers: { "x-ms-delete-snapshots": "include" } },
@@ -302,44 +243,13 @@ export class AzureBlobFs implements CasFs {
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("copy", source);
-    const signal = options?.signal;
-    throwIfAborted(signal, context);
-    const sourceName = this.#fileKey(source, context);
-    const targetName = this.#fileKey(target, context);
-    const access = await this.#client.config.authorizer.sourceAccess(this.container, sourceName, signal);
-    const url = this.#client.url(sourceName);
-    const response = await this.#client.call(
-      {
-        method: "PUT",
-        key: targetName,
-        headers: { ...access.headers, "x-ms-copy-source": access.query === "" ? url : `${url}?${access.query}` },
-      },
-      { op: "copy", path: sourceName, signal, idempotent: true },
-    );
-    // Copy Blob may finish asynchronously (202 + x-ms-copy-status: pending): wait for it.
-    let status = response.headers.get("x-ms-copy-status");
-    const copyId = response.headers.get("x-ms-copy-id");
-    for (let attempt = 1; status === "pending"; attempt++) {
-      await sleep(Math.min(2000, 50 * 2 ** attempt), signal, context);
-      const head = await this.#client.call(
-        { method: "HEAD", key: targetName },
-        { op: "copy", path: targetName, signal, idempotent: true },
-      );
-      if (copyId !== null && head.headers.get("x-ms-copy-id") !== copyId) break;
-      status = head.headers.get("x-ms-copy-status");
-    }
-    if (status !== null && status !== "success" && status !== "pending") {
-      throw new FusioError("Remote", `the copy ended as ${status}`, context);
-    }
+    return (await extras()).copy(this.#client, from, to, options);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
     const source = toPath(from);
     toPath(to);
-    const context = this.#context("link", source);
+    const context = errorContext("link", source);
     throwIfAborted(options?.signal, context);
     throw new FusioError("Unsupported", "Azure Blob Storage has no links", context);
   }
@@ -348,27 +258,7 @@ export class AzureBlobFs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
-    const name = this.#fileKey(key, context);
-    try {
-      return await this.#client.send(
-        { method: "GET", key: name },
-        { op: "loadWithTag", path: name, signal: options?.signal, idempotent: true },
-        async (response) => {
-          const length = Number(response.headers.get("content-length") ?? Number.NaN);
-          const data = await collectBody(response.body, Number.isSafeInteger(length) ? length : undefined);
-          if (Number.isSafeInteger(length) && data.length !== length) {
-            throw new FusioError("Io", "the response body ended early", { ...context, retryable: true });
-          }
-          return { data, tag: quoteEtag(response.headers.get("etag")) ?? "" };
-        },
-      );
-    } catch (error) {
-      if (FusioError.is(error, "NotFound")) return undefined;
-      throw error;
-    }
+    return (await extras()).loadWithTag(this.#client, path, options);
   }
 
   async putConditional(
@@ -377,44 +267,33 @@ export class AzureBlobFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
-    checkBytes(data, "data", context);
-    checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    const name = this.#fileKey(key, context);
-    const headers: Record<string, string> = {
-      ...propertyHeaders({ contentType: options.contentType, metadata: options.metadata }),
-      "x-ms-blob-type": "BlockBlob",
-    };
-    if ("ifNotExists" in when) headers["if-none-match"] = "*";
-    else headers["if-match"] = when.ifMatch;
-    try {
-      // Not idempotent: a lost answer to a successful write would be retried into a 412.
-      const response = await this.#client.call(
-        { method: "PUT", key: name, headers, body: data },
-        { op: "putConditional", path: name, signal: options.signal, idempotent: false },
-      );
-      const tag = quoteEtag(response.headers.get("etag"));
-      if (tag === undefined) throw new FusioError("Remote", "the service returned no ETag", context);
-      return tag;
-    } catch (error) {
-      // If-Match on a missing blob: 404 on some services, 412 on others; both mean the condition failed.
-      if (FusioError.is(error, "NotFound") && "ifMatch" in when) {
-        throw new FusioError("PreconditionFailed", "the blob does not exist", { ...context, cause: error });
-      }
-      throw error;
-    }
+    return (await extras()).putConditional(this.#client, path, data, when, options);
   }
 }
 
-function toMeta(item: {
-  name: string;
-  isPrefix: boolean;
-  size: number;
-  etag?: string | undefined;
-  lastModified?: Date | undefined;
-}): FileMeta | undefined {
+/** Size, modification time and ETag of one blob (Get Blob Properties); undefined when missing. */
+async function head(
+  client: BlobClient,
+  name: string,
+  op: string,
+  signal: CallOptions["signal"],
+): Promise<FileMeta | undefined> {
+  try {
+    const response = await client.call({ method: "HEAD", key: name }, { op, path: name, signal, idempotent: true });
+    const modified = response.headers.get("last-modified");
+    return {
+      path: Path.parse(name),
+      size: Number(response.headers.get("content-length") ?? 0),
+      lastModified: modified === null ? undefined : new Date(modified),
+      etag: quoteEtag(response.headers.get("etag")),
+    } as FileMeta;
+  } catch (error) {
+    if (FusioError.is(error, "NotFound")) return undefined;
+    throw error;
+  }
+}
+
+function toMeta(item: ListedItem): FileMeta | undefined {
   let path: Path;
   try {
     path = Path.parse(item.isPrefix ? item.name.slice(0, -1) : item.name);

@@ -3,6 +3,7 @@ import { FusioError } from "@fusio/core";
 import { collectBody, remoteDetails } from "@fusio/http";
 import { PartScheduler } from "@fusio/http/part-scheduler";
 import type { BlobClient } from "./internal/client.ts";
+import { sourceAccess } from "./internal/ops.ts";
 
 /** Properties a blob keeps across an append (Put Block List replaces them unless resent). */
 export interface BlobProperties {
@@ -27,6 +28,8 @@ export interface BlockWriterOptions {
   readonly concurrency: number;
   /** Set for an append: its bytes are spliced in server-side before the new ones. */
   readonly existing?: ExistingBlob | undefined;
+  /** Called after each staged block with the bytes staged so far. */
+  readonly onProgress?: ((loaded: number) => void) | undefined;
 }
 
 /**
@@ -59,14 +62,17 @@ function blockId(nonce: string, kind: "s" | "p", index: number): string {
 }
 
 /**
- * True when Put Block From URL failed because the service cannot copy (501, or Azurite's bare
- * 500 when the destination is authorized by an account SAS): the range is then copied through
- * the client instead. Condition failures and auth errors are real and propagate.
+ * True when Put Block From URL failed because the service cannot copy (501, Azurite's bare 500
+ * when the destination is authorized by an account SAS) or could not read the source with the
+ * access it was given (CannotVerifyCopySource: Azurite does not pass a bearer token on to its
+ * own read of the source): the range is then copied through the client instead, still guarded
+ * by the ETag. Condition failures and auth errors of the request itself are real and propagate.
  */
 function cannotCopyServerSide(error: unknown): boolean {
   if (!FusioError.is(error)) return false;
   if (error.kind === "Unsupported") return true;
-  return error.status === 500 && remoteDetails(error)?.code === undefined;
+  const code = remoteDetails(error)?.code;
+  return code === "CannotVerifyCopySource" || (error.status === 500 && code === undefined);
 }
 
 /**
@@ -99,6 +105,7 @@ export class BlockWriter {
       partSize: options.blockSize,
       concurrency: options.concurrency,
       context: this.#context,
+      onProgress: options.onProgress,
       uploadPart: async ({ number, data, signal }) => {
         const id = blockId(this.#nonce, "p", number);
         await options.client.call(
@@ -162,7 +169,7 @@ export class BlockWriter {
   async #stageExisting(existing: ExistingBlob): Promise<string[]> {
     const { client, key, concurrency } = this.#options;
     const signal = this.#controller.signal;
-    const access = await client.config.authorizer.sourceAccess(client.config.container, key, signal);
+    const access = await sourceAccess(client, key, signal);
     const source = access.query === "" ? client.url(key) : `${client.url(key)}?${access.query}`;
     const ranges: string[][] = [];
     let serverSide = true;

@@ -1,6 +1,7 @@
 import type { AbortSignalLike } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { blobSas, decodeAccountKey, signSharedKey } from "./shared-key.ts";
+import { extras } from "./internal/client.ts";
+import { decodeAccountKey, signSharedKey } from "./shared-key.ts";
 
 /** Shared Key: the storage account key (base64), as shown in the portal. */
 export interface SharedKeyCredential {
@@ -54,126 +55,53 @@ export interface AuthorizeTarget {
 export interface Authorizer {
   /** Adds authorization headers; resolves to extra query text (e.g. a SAS) or "". */
   authorize(target: AuthorizeTarget): string | Promise<string>;
-  /**
-   * The query text and headers that let the service read `blob` of `container` as the source of
-   * Copy Blob / Put Block From URL.
-   */
-  sourceAccess(
-    container: string,
-    blob: string,
-    signal?: AbortSignalLike,
-  ): Promise<{ query: string; headers: Record<string, string> }>;
+  /** Shared Key: the decoded account key (copy sources get a short SAS signed with it). */
+  readonly key?: Uint8Array | undefined;
+  /** SAS: the token without `?`. */
+  readonly sas?: string | undefined;
+  /** Bearer: the current token. */
+  readonly token?: ((signal?: AbortSignalLike) => Promise<string>) | undefined;
 }
-
-const STORAGE_SCOPE = "https://storage.azure.com/.default";
-/** Tokens are renewed this long before they expire. */
-const REFRESH_MARGIN_MS = 2 * 60_000;
 
 /** @internal Builds the {@link Authorizer} for a credential. */
 export function authorizer(account: string, credential: AzureCredential): Authorizer {
-  if (typeof credential !== "object" || credential === null) {
-    throw new FusioError("InvalidArgument", "credential must be an object", { op: "credential", backend: "azure" });
-  }
-  if ("accountKey" in credential) return sharedKeyAuthorizer(account, decodeAccountKey(credential.accountKey));
-  if ("sasToken" in credential) {
-    const sas = credential.sasToken.replace(/^\?/, "");
+  const fail = (): never => {
+    throw new FusioError("InvalidArgument", "credential must have accountKey, sasToken, getToken or anonymous", {
+      op: "credential",
+      backend: "azure",
+    });
+  };
+  if (typeof credential !== "object" || credential === null) fail();
+  if ("accountKey" in credential) {
+    const key = decodeAccountKey(credential.accountKey);
     return {
-      authorize: () => sas,
-      sourceAccess: async () => ({ query: sas, headers: {} }),
+      authorize(target) {
+        const value = signSharedKey(account, key, target);
+        if (typeof value === "string") {
+          target.headers.authorization = value;
+          return "";
+        }
+        return value.then((authorization) => {
+          target.headers.authorization = authorization;
+          return "";
+        });
+      },
+      key,
     };
   }
-  if ("getToken" in credential && typeof credential.getToken === "function") return new BearerAuthorizer(credential);
-  if ("anonymous" in credential && credential.anonymous === true) {
-    return { authorize: () => "", sourceAccess: async () => ({ query: "", headers: {} }) };
+  if ("sasToken" in credential) {
+    const sas = credential.sasToken.replace(/^\?/, "");
+    return { authorize: () => sas, sas };
   }
-  throw new FusioError("InvalidArgument", "credential must have accountKey, sasToken, getToken or anonymous", {
-    op: "credential",
-    backend: "azure",
-  });
-}
-
-function sharedKeyAuthorizer(account: string, key: Uint8Array): Authorizer {
-  return {
-    authorize(target) {
-      const value = signSharedKey(account, key, target);
-      if (typeof value === "string") {
-        target.headers.authorization = value;
-        return "";
-      }
-      return value.then((authorization) => {
-        target.headers.authorization = authorization;
-        return "";
-      });
-    },
-    async sourceAccess(container, blob) {
-      // Put Block From URL needs the source readable by URL: a short read-only SAS on it.
-      const now = Date.now();
-      const query = await blobSas(key, {
-        account,
-        container,
-        blob,
-        permissions: "r",
-        startsOn: new Date(now - 5 * 60_000),
-        expiresOn: new Date(now + 60 * 60_000),
-      });
-      return { query, headers: {} };
-    },
-  };
-}
-
-/** Caches the token and renews it before it expires; concurrent requests share one renewal. */
-class BearerAuthorizer implements Authorizer {
-  readonly #credential: TokenCredential;
-  #token: AccessToken | undefined;
-  #renewal: Promise<AccessToken> | undefined;
-
-  constructor(credential: TokenCredential) {
-    this.#credential = credential;
+  if ("getToken" in credential && typeof credential.getToken === "function") {
+    // The token cache is loaded with the first request.
+    let loaded: Promise<Authorizer> | undefined;
+    const load = (): Promise<Authorizer> => (loaded ??= extras().then((module) => module.bearerAuthorizer(credential)));
+    return {
+      authorize: async (target) => (await load()).authorize(target),
+      token: async (signal) => ((await load()).token as (signal?: AbortSignalLike) => Promise<string>)(signal),
+    };
   }
-
-  async #current(signal: AbortSignalLike | undefined): Promise<string> {
-    const token = this.#token;
-    const now = Date.now();
-    if (token !== undefined && token.expiresOnTimestamp - now > REFRESH_MARGIN_MS) return token.token;
-    this.#renewal ??= this.#credential
-      .getToken(STORAGE_SCOPE, { abortSignal: signal })
-      .then((fresh) => {
-        if (fresh === null || typeof fresh.token !== "string") {
-          throw new FusioError("PermissionDenied", "the token provider returned no token", {
-            op: "credential",
-            backend: "azure",
-          });
-        }
-        this.#token = fresh;
-        return fresh;
-      })
-      .finally(() => {
-        this.#renewal = undefined;
-      });
-    try {
-      return (await this.#renewal).token;
-    } catch (error) {
-      // A failed renewal of a token that is still valid is not fatal yet.
-      if (token !== undefined && token.expiresOnTimestamp > Date.now()) return token.token;
-      if (FusioError.is(error)) throw error;
-      throw new FusioError("PermissionDenied", "the token provider failed", {
-        op: "credential",
-        backend: "azure",
-        cause: error,
-      });
-    }
-  }
-
-  async authorize(target: AuthorizeTarget): Promise<string> {
-    target.headers.authorization = `Bearer ${await this.#current(target.signal)}`;
-    return "";
-  }
-
-  async sourceAccess(
-    _container: string,
-    _blob: string,
-    signal?: AbortSignalLike,
-  ): Promise<{ query: string; headers: Record<string, string> }> {
-    return { query: "", headers: { "x-ms-copy-source-authorization": `Bearer ${await this.#current(signal)}` } };
-  }
+  if ("anonymous" in credential && credential.anonymous === true) return { authorize: () => "" };
+  return fail();
 }

@@ -1,8 +1,14 @@
-import type { AbortSignalLike, ErrorContext, HttpClient, HttpResponse } from "@fusio/core";
+import {
+  type AbortSignalLike,
+  type ErrorContext,
+  FusioError,
+  type HttpClient,
+  type HttpResponse,
+  type Path,
+} from "@fusio/core";
 import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
-import { azureError } from "./errors.ts";
 
 /** One Blob service request. Header names are lower case; query values are not encoded. */
 export interface BlobRequest {
@@ -19,8 +25,6 @@ export interface CallContext extends ErrorContext {
   readonly signal?: AbortSignalLike | undefined;
   /** Repeating it after an ambiguous failure (reset, timeout) cannot change the outcome. */
   readonly idempotent: boolean;
-  /** Statuses that are not errors (default 200-299). */
-  readonly accept?: ((status: number) => boolean) | undefined;
 }
 
 export interface ClientConfig {
@@ -35,7 +39,6 @@ export interface ClientConfig {
 }
 
 const EMPTY = new Uint8Array(0);
-const success = (status: number): boolean => status >= 200 && status < 300;
 
 /**
  * The silence allowed for a request: the server answers only once the body is sent, so a block
@@ -46,10 +49,18 @@ function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
   return timeout + Math.ceil(body.length / 65_536) * 1000;
 }
 
-/** Percent-encodes a blob name for the URL path, segment by segment. */
-export function encodeBlobName(key: string): string {
-  return key.split("/").map(encodeURIComponent).join("/");
+/** The error context of `op` on `path`. */
+export const errorContext = (op: string, path: Path): ErrorContext => ({ op, path: path.raw, backend: "azure" });
+
+/** The blob name of `path`. @throws FusioError `IsADirectory` for the root. */
+export function blobName(path: Path, context: ErrorContext): string {
+  if (path.isRoot) throw new FusioError("IsADirectory", "the root is not a blob", context);
+  return path.raw;
 }
+
+let loaded: Promise<typeof import("./extras.ts")> | undefined;
+/** What the common path does not need (internal/extras.ts), loaded at first use. */
+export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= import("./extras.ts"));
 
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
@@ -64,9 +75,11 @@ export class BlobClient {
     this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
   }
 
-  /** The URL path of `key` (or of the container), percent-encoded. */
+  /** The URL path of `key` (or of the container), percent-encoded segment by segment. */
   path(key: string | undefined): string {
-    return key === undefined ? this.#containerPath : `${this.#containerPath}/${encodeBlobName(key)}`;
+    return key === undefined
+      ? this.#containerPath
+      : `${this.#containerPath}/${key.split("/").map(encodeURIComponent).join("/")}`;
   }
 
   /** The blob's URL without authorization. */
@@ -81,7 +94,6 @@ export class BlobClient {
    */
   send<T>(request: BlobRequest, context: CallContext, handle: (response: HttpResponse) => Promise<T>): Promise<T> {
     const errorContext: ErrorContext = { op: context.op, path: context.path, backend: "azure" };
-    const accept = context.accept ?? success;
     return withRetry(
       async () => {
         const body = request.body ?? (request.method === "PUT" ? EMPTY : undefined);
@@ -113,7 +125,8 @@ export class BlobClient {
           { method: request.method, url: this.#origin + path + search, headers, body },
           { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
         );
-        if (accept(response.status)) return handle(response);
+        const status = response.status;
+        if (status >= 200 && status < 300) return handle(response);
         let text = "";
         if (request.method === "HEAD") {
           await drain(response.body);
@@ -124,7 +137,8 @@ export class BlobClient {
             // The status and headers still say what went wrong.
           }
         }
-        throw azureError(response.status, response.headers, text, errorContext);
+        // Error responses are mapped by internal/errors.ts, loaded with the first one.
+        throw (await extras()).azureError(response.status, response.headers, text, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );

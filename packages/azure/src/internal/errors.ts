@@ -10,70 +10,49 @@ interface Mapping {
 
 // Azure's error codes (x-ms-error-code, or <Code> in the XML body) take precedence over the
 // status: https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes
-const BY_CODE: Readonly<Record<string, Mapping>> = {
-  BlobNotFound: { kind: "NotFound", retryable: false },
-  ContainerNotFound: { kind: "NotFound", retryable: false },
-  ResourceNotFound: { kind: "NotFound", retryable: false },
-  CannotVerifyCopySource: { kind: "NotFound", retryable: false },
-  // Azure answers a Put Blob with If-None-Match: * on an existing blob with 409, not 412.
-  BlobAlreadyExists: { kind: "PreconditionFailed", retryable: false },
-  ConditionNotMet: { kind: "PreconditionFailed", retryable: false },
-  SourceConditionNotMet: { kind: "PreconditionFailed", retryable: false },
-  TargetConditionNotMet: { kind: "PreconditionFailed", retryable: false },
-  InvalidRange: { kind: "UnexpectedEof", retryable: false },
-  AuthenticationFailed: { kind: "PermissionDenied", retryable: false },
-  AuthorizationFailure: { kind: "PermissionDenied", retryable: false },
-  AuthorizationPermissionMismatch: { kind: "PermissionDenied", retryable: false },
-  AuthorizationResourceTypeMismatch: { kind: "PermissionDenied", retryable: false },
-  InsufficientAccountPermissions: { kind: "PermissionDenied", retryable: false },
-  AccountIsDisabled: { kind: "PermissionDenied", retryable: false },
-  LeaseIdMissing: { kind: "PermissionDenied", retryable: false },
-  BlobImmutableDueToPolicy: { kind: "PermissionDenied", retryable: false },
-  InvalidResourceName: { kind: "InvalidPath", retryable: false },
-  InvalidUri: { kind: "InvalidPath", retryable: false },
-  InvalidMetadata: { kind: "InvalidArgument", retryable: false },
-  InvalidHeaderValue: { kind: "InvalidArgument", retryable: false },
-  InvalidBlockList: { kind: "Remote", retryable: false },
-  ServerBusy: { kind: "RateLimited", retryable: true },
-  OperationTimedOut: { kind: "Timeout", retryable: true },
-  InternalError: { kind: "Remote", retryable: true },
-  APINotImplemented: { kind: "Unsupported", retryable: false },
-  FeatureNotSupported: { kind: "Unsupported", retryable: false },
-  UnsupportedHeader: { kind: "Unsupported", retryable: false },
+// Azure answers a Put Blob with If-None-Match: * on an existing blob with 409 BlobAlreadyExists, not 412.
+const CODES: Readonly<Record<string, string>> = {
+  NotFound: "BlobNotFound ContainerNotFound ResourceNotFound CannotVerifyCopySource",
+  PreconditionFailed: "BlobAlreadyExists ConditionNotMet SourceConditionNotMet TargetConditionNotMet",
+  UnexpectedEof: "InvalidRange",
+  PermissionDenied:
+    "AuthenticationFailed AuthorizationFailure AuthorizationPermissionMismatch AuthorizationResourceTypeMismatch InsufficientAccountPermissions AccountIsDisabled LeaseIdMissing BlobImmutableDueToPolicy",
+  InvalidPath: "InvalidResourceName InvalidUri",
+  InvalidArgument: "InvalidMetadata InvalidHeaderValue",
+  Remote: "InvalidBlockList InternalError",
+  RateLimited: "ServerBusy",
+  Timeout: "OperationTimedOut",
+  Unsupported: "APINotImplemented FeatureNotSupported UnsupportedHeader",
 };
+/** The codes worth repeating the request for. */
+const RETRYABLE_CODES = ["ServerBusy", "OperationTimedOut", "InternalError"];
 
-function byStatus(status: number): Mapping {
-  switch (status) {
-    case 401:
-    case 403:
-      return { kind: "PermissionDenied", retryable: false };
-    case 404:
-      return { kind: "NotFound", retryable: false };
-    case 409:
-      return { kind: "AlreadyExists", retryable: false };
-    case 412:
-      return { kind: "PreconditionFailed", retryable: false };
-    case 416:
-      return { kind: "UnexpectedEof", retryable: false };
-    case 429:
-      return { kind: "RateLimited", retryable: true };
-    case 408:
-    case 504:
-      return { kind: "Timeout", retryable: true };
-    case 500:
-    case 502:
-    case 503:
-      return { kind: "Remote", retryable: true };
-    case 501:
-      return { kind: "Unsupported", retryable: false };
-    default:
-      return { kind: status === 400 ? "InvalidArgument" : "Remote", retryable: false };
-  }
-}
+// Without a known code, the status decides.
+const STATUSES: Readonly<Record<number, ErrorKind>> = {
+  400: "InvalidArgument",
+  401: "PermissionDenied",
+  403: "PermissionDenied",
+  404: "NotFound",
+  408: "Timeout",
+  409: "AlreadyExists",
+  412: "PreconditionFailed",
+  416: "UnexpectedEof",
+  429: "RateLimited",
+  501: "Unsupported",
+  504: "Timeout",
+};
+const RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504];
 
 /** The kind for an Azure error response: the error code when known, else the status. */
 export function errorMapping(status: number, code: string | undefined): Mapping {
-  return (code !== undefined && Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : undefined) ?? byStatus(status);
+  if (code !== undefined && /^\w+$/.test(code)) {
+    for (const kind in CODES) {
+      if (` ${CODES[kind]} `.includes(` ${code} `)) {
+        return { kind: kind as ErrorKind, retryable: RETRYABLE_CODES.includes(code) };
+      }
+    }
+  }
+  return { kind: STATUSES[status] ?? "Remote", retryable: RETRYABLE_STATUSES.includes(status) };
 }
 
 /**

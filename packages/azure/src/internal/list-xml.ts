@@ -1,34 +1,11 @@
 // List Blobs responses: https://learn.microsoft.com/rest/api/storageservices/list-blobs
+// The tree-parsed page (with metadata, for appends) and the delimited-listing order; the plain
+// scan the listing path uses lives in list-scan.ts.
 import { Path } from "@fusio/core";
-import { decodeXmlText, parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
+import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
+import { type ListedItem, type ListPage, quoteEtag } from "./list-scan.ts";
 
-/** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */
-export interface ListedItem {
-  readonly name: string;
-  readonly isPrefix: boolean;
-  readonly size: number;
-  readonly etag?: string | undefined;
-  readonly lastModified?: Date | undefined;
-  readonly contentType?: string | undefined;
-  readonly cacheControl?: string | undefined;
-  readonly contentEncoding?: string | undefined;
-  readonly contentLanguage?: string | undefined;
-  readonly contentDisposition?: string | undefined;
-  readonly metadata?: Readonly<Record<string, string>> | undefined;
-}
-
-export interface ListPage {
-  /** Blobs and prefixes in the service's order. */
-  readonly items: ListedItem[];
-  /** The marker of the next page, or undefined on the last. */
-  readonly nextMarker: string | undefined;
-}
-
-/** ETags as HEAD returns them: quoted. Listings give them bare; tags must compare equal. */
-export function quoteEtag(etag: string | null | undefined): string | undefined {
-  if (etag === null || etag === undefined || etag === "") return undefined;
-  return etag.startsWith('"') || etag.startsWith('W/"') ? etag : `"${etag}"`;
-}
+export { type ListedItem, type ListPage, quoteEtag, scanListPage } from "./list-scan.ts";
 
 function nameOf(element: XmlElement | undefined): string | undefined {
   if (element === undefined) return undefined;
@@ -78,70 +55,6 @@ export function parseListPage(xml: string): ListPage {
     }
   }
   const next = xmlText(root, "NextMarker");
-  return { items, nextMarker: next === undefined || next === "" ? undefined : next };
-}
-
-/** The text of the first `<name>` element of `xml` (a short slice), entity-decoded; undefined if absent. */
-function scanText(xml: string, name: string): string | undefined {
-  let at = xml.indexOf(`<${name}`);
-  while (at >= 0) {
-    const after = xml.charCodeAt(at + name.length + 1);
-    if (after === 0x3e /* > */ || after === 0x20 /* space */ || after === 0x2f /* / */) break;
-    at = xml.indexOf(`<${name}`, at + 1);
-  }
-  if (at < 0) return undefined;
-  const open = xml.indexOf(">", at);
-  if (xml.charCodeAt(open - 1) === 0x2f) return ""; // <Name />
-  const close = xml.indexOf(`</${name}>`, open);
-  if (close < 0) return undefined;
-  const text = decodeXmlText(xml.slice(open + 1, close));
-  return xml.slice(at, open).includes('Encoded="true"') ? decodeURIComponent(text) : text;
-}
-
-/**
- * {@link parseListPage} for plain listings (no `include=`), by scanning instead of building a
- * tree: a 5,000-blob page costs a few milliseconds instead of ~100. Pages with metadata go
- * through {@link parseListPage} (a metadata key may itself be called `Blob`).
- * @throws Error when the page has no `<EnumerationResults>`.
- */
-export function scanListPage(xml: string): ListPage {
-  if (!xml.includes("<EnumerationResults")) throw new Error("not a List Blobs response");
-  const items: ListedItem[] = [];
-  const start = xml.indexOf("<Blobs>");
-  const end = start < 0 ? -1 : xml.indexOf("</Blobs>", start);
-  let at = start;
-  // Next <Blob> / <BlobPrefix> positions, searched again only once passed (never rescanning to the end).
-  let blob = -1;
-  let prefix = -1;
-  while (start >= 0 && end >= 0 && at < end) {
-    if (blob < at && blob !== Number.POSITIVE_INFINITY) blob = xml.indexOf("<Blob>", at);
-    if (blob < 0 || blob > end) blob = Number.POSITIVE_INFINITY;
-    if (prefix < at && prefix !== Number.POSITIVE_INFINITY) prefix = xml.indexOf("<BlobPrefix>", at);
-    if (prefix < 0 || prefix > end) prefix = Number.POSITIVE_INFINITY;
-    if (blob === Number.POSITIVE_INFINITY && prefix === Number.POSITIVE_INFINITY) break;
-    if (prefix < blob) {
-      const close = xml.indexOf("</BlobPrefix>", prefix);
-      const name = scanText(xml.slice(prefix, close), "Name");
-      if (name !== undefined) items.push({ name, isPrefix: true, size: 0 });
-      at = close + 13;
-      continue;
-    }
-    const close = xml.indexOf("</Blob>", blob);
-    const element = xml.slice(blob, close);
-    const name = scanText(element, "Name");
-    if (name !== undefined) {
-      const modified = scanText(element, "Last-Modified");
-      items.push({
-        name,
-        isPrefix: false,
-        size: Number(scanText(element, "Content-Length") ?? 0),
-        etag: quoteEtag(scanText(element, "Etag")),
-        lastModified: modified === undefined || modified === "" ? undefined : new Date(modified),
-      });
-    }
-    at = close + 7;
-  }
-  const next = scanText(end < 0 ? xml : xml.slice(end), "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
 }
 

@@ -32,7 +32,7 @@ function azuriteBlobMain(): string {
   return join(dirname(manifest), bin);
 }
 
-async function startOnce(port: number): Promise<ChildProcess> {
+async function startOnce(port: number, extra: readonly string[]): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -45,6 +45,7 @@ async function startOnce(port: number): Promise<ChildProcess> {
       "--disableTelemetry",
       // @azure/storage-blob (the cross-check) sends an x-ms-version newer than Azurite knows.
       "--skipApiVersionCheck",
+      ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -71,15 +72,20 @@ async function startOnce(port: number): Promise<ChildProcess> {
   return child;
 }
 
-/** Starts Azurite; retries on another port if the chosen one was taken meanwhile. */
-export async function startAzurite(): Promise<Azurite> {
+/**
+ * Starts Azurite; retries on another port if the chosen one was taken meanwhile. `https` serves
+ * TLS with the given PEM files and accepts OAuth bearer tokens (`--oauth basic`: the token's
+ * shape, lifetime, issuer and audience are checked, not its signature).
+ */
+export async function startAzurite(https?: { cert: string; key: string }): Promise<Azurite> {
+  const extra = https === undefined ? [] : ["--cert", https.cert, "--key", https.key, "--oauth", "basic"];
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      const child = await startOnce(port);
+      const child = await startOnce(port, extra);
       return {
-        endpoint: `http://127.0.0.1:${port}/devstoreaccount1`,
+        endpoint: `${https === undefined ? "http" : "https"}://127.0.0.1:${port}/devstoreaccount1`,
         port,
         stop: () =>
           new Promise<void>((resolve) => {
