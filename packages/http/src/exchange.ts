@@ -1,6 +1,9 @@
 // How FetchHttpClient runs one request (not exported from the package).
 import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
 
+/** The deadline while nothing is awaited. */
+const NEVER = Number.POSITIVE_INFINITY;
+
 /**
  * The life of one fetch: the caller's signal, a stall timeout (armed only while waiting on the
  * network), and the abort controller handed to fetch. Turns whatever fetch throws into a
@@ -16,7 +19,7 @@ export class Exchange {
   #why: "aborted" | "timeout" | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the current wait times out (performance.now() ms), or Infinity while not waiting. */
-  #deadline = Number.POSITIVE_INFINITY;
+  #deadline = NEVER;
   readonly #signal: AbortSignalLike | undefined;
   readonly #timeout: number;
   readonly #context: ErrorContext;
@@ -52,19 +55,19 @@ export class Exchange {
 
   /** Stops the stall timer (the network answered; the caller holds the data). */
   disarm(): void {
-    this.#deadline = Number.POSITIVE_INFINITY;
+    this.#deadline = NEVER;
   }
 
   readonly #onTimer = (): void => {
     this.#timer = undefined;
     const left = this.#deadline - performance.now();
-    if (left === Number.POSITIVE_INFINITY) return; // not waiting; the next arm() starts a timer
+    if (left === NEVER) return; // not waiting; the next arm() starts a timer
     if (left > 0) {
       this.#timer = unref(setTimeout(this.#onTimer, left));
       return;
     }
     this.#why ??= "timeout";
-    this.controller.abort(new FusioError("Timeout", `no answer within ${this.#timeout} ms`, this.#context));
+    this.controller.abort(this.fail(undefined));
   };
 
   /** The exchange is over: no timer, no listener on the caller's signal. */
@@ -116,62 +119,55 @@ export const WHOLE_BODY_LIMIT: number = 64 * 1024;
 /**
  * The response body as chunks: one chunk for a small body of known length, otherwise read as
  * it arrives. The stall timer runs only while a read waits on the network; stopping the
- * iteration early cancels the stream, which releases the connection.
+ * iteration early cancels the stream, which releases the connection, also when nothing was
+ * read yet (how backends discard a body: `return()` on an iterator never started, which a
+ * generator alone would ignore, leaving the stream to the garbage collector).
  */
-export async function* responseBody(
-  response: Response,
-  exchange: Exchange,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  const length = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (response.body === null || !(length <= WHOLE_BODY_LIMIT)) {
-    yield* streamedBody(response.body, exchange);
-    return;
-  }
-  try {
-    exchange.arm();
-    let whole: ArrayBuffer;
-    try {
-      whole = await response.arrayBuffer();
-    } catch (error) {
-      throw exchange.fail(error);
-    } finally {
-      exchange.disarm();
-    }
-    if (whole.byteLength > 0) yield new Uint8Array(whole);
-  } finally {
-    exchange.finish();
-  }
+export function responseBody(response: Response, exchange: Exchange): AsyncIterable<Uint8Array> {
+  const chunks = readBody(response, exchange);
+  let started = false;
+  // One iterator however often it is asked for, as a generator would be.
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        started = true;
+        return chunks.next();
+      },
+      return: () => {
+        if (!started) {
+          exchange.finish();
+          response.body?.cancel().catch(() => undefined);
+        }
+        return chunks.return();
+      },
+    }),
+  };
 }
 
-async function* streamedBody(
-  stream: ReadableStream<Uint8Array> | null,
-  exchange: Exchange,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  if (stream === null) {
-    exchange.finish();
-    return;
-  }
-  const reader = stream.getReader();
-  let complete = false;
+async function* readBody(response: Response, exchange: Exchange): AsyncGenerator<Uint8Array, void, undefined> {
+  const stream = response.body;
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  const reader = stream === null || length <= WHOLE_BODY_LIMIT ? undefined : stream.getReader();
+  let done = stream === null;
   try {
-    for (;;) {
+    while (!done) {
       exchange.arm();
-      let result: Awaited<ReturnType<typeof reader.read>>;
+      let value: Uint8Array | undefined;
       try {
-        result = await reader.read();
+        if (reader) ({ done, value } = await reader.read());
+        else {
+          value = new Uint8Array(await response.arrayBuffer());
+          done = true;
+        }
       } catch (error) {
         throw exchange.fail(error);
       } finally {
         exchange.disarm();
       }
-      if (result.done) {
-        complete = true;
-        return;
-      }
-      yield result.value;
+      if (value?.length) yield value;
     }
   } finally {
     exchange.finish();
-    if (!complete) await reader.cancel().catch(() => undefined);
+    if (!done) await reader?.cancel().catch(() => undefined);
   }
 }

@@ -30,9 +30,13 @@ export interface FetchHttpClientOptions {
   /**
    * `"manual"` returns 3xx answers to the caller instead of following them (what a storage
    * client wants: a signed request is not valid elsewhere). Default `"follow"`, because in
-   * browsers a manual redirect is an opaque response with status 0.
+   * browsers a manual redirect is an opaque response with status 0. `"error"` rejects a 3xx
+   * answer as a transport error (`Io`, losing e.g. S3's PermanentRedirect message); in Node it
+   * is also the one mode in which fetch does not clone the request, i.e. does not copy each
+   * request body a second time (measured on a 1 GiB S3 upload: peak memory 141 MiB above
+   * baseline instead of 180-215 MiB).
    */
-  redirect?: "follow" | "manual" | undefined;
+  redirect?: "follow" | "manual" | "error" | undefined;
   /** The backend named in errors, e.g. `"bun"`. */
   backend?: string | undefined;
   /**
@@ -62,7 +66,7 @@ export class FetchHttpClient implements HttpClient {
   readonly timeout: number;
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #init: Readonly<Record<string, unknown>> | undefined;
-  readonly #redirect: "follow" | "manual";
+  readonly #redirect: "follow" | "manual" | "error";
   readonly #backend: string | undefined;
   readonly #transportError: (error: unknown, context: ErrorContext) => FusioError;
 

@@ -154,14 +154,12 @@ export class PartScheduler<T> {
   #ensureCapacity(needed: number): void {
     if (needed <= this.#buffer.length) return;
     const { partSize } = this.#options;
-    // Small objects never allocate a whole part: grow geometrically up to partSize, or reuse a
-    // recycled full-size buffer.
-    // Once the object is known to be large (a part was started), take whole parts at once.
-    const next =
-      this.#free.pop() ??
-      new Uint8Array(
-        this.#parts > 0 ? partSize : Math.min(partSize, Math.max(needed, this.#buffer.length * 2, 64 * 1024)),
-      );
+    // Small objects never allocate a whole part: grow geometrically, or reuse a recycled
+    // full-size buffer. Once the object is known to be large (a part was started), or a step
+    // would take more than half a part anyway, take the whole part: no step that is copied
+    // again at the next one.
+    const step = Math.max(needed, this.#buffer.length * 2, 64 * 1024);
+    const next = this.#free.pop() ?? new Uint8Array(this.#parts > 0 || step * 2 > partSize ? partSize : step);
     next.set(this.#buffer.subarray(0, this.#filled));
     this.#buffer = next;
   }

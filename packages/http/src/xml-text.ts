@@ -5,6 +5,10 @@ const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', a
 /** Decodes XML entities and character references in `value`. */
 export function decodeXmlText(value: string): string {
   if (!value.includes("&")) return value;
+  // Every ETag in a list page is `&quot;...&quot;`: a plain replace is 2-3x faster than the
+  // regular expression's callback (a `"` never completes another reference).
+  value = value.replaceAll("&quot;", '"');
+  if (!value.includes("&")) return value;
   return value.replace(ENTITY, (_, entity: string) => {
     if (entity[0] === "#") {
       const code = entity[1] === "x" ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);

@@ -131,6 +131,28 @@ describe("FetchHttpClient", () => {
   });
 });
 
+routes.set("/endless", (_request, response) => {
+  response.writeHead(200);
+  const timer = setInterval(() => response.write(Buffer.alloc(16 * 1024, 1)), 2);
+  response.on("close", () => {
+    clearInterval(timer);
+    closed.get("/endless")?.();
+  });
+});
+const closed = new Map<string, () => void>();
+
+describe("FetchHttpClient discarding", () => {
+  it("a body discarded before any of it was read is cancelled at once, not left to the garbage collector", async () => {
+    const gone = new Promise<void>((resolve) => closed.set("/endless", resolve));
+    const response = await client.send({ method: "GET", url: `${base}/endless`, headers: {} });
+    await discardBody(response.body);
+    await gone;
+    // The client still works, on another connection.
+    const echo = await client.send({ method: "PUT", url: `${base}/echo`, headers: {}, body: Uint8Array.of(1, 2) });
+    expect(await collectBody(echo.body)).toEqual(Uint8Array.of(1, 2));
+  });
+});
+
 describe("sendRequest", () => {
   it("passes a response through", async () => {
     const response = await sendRequest(

@@ -70,6 +70,43 @@ describe("PartScheduler", () => {
     expect(progress.at(-1)).toBe(47);
   });
 
+  it("recycles part buffers: a large upload allocates at most concurrency + 1 whole parts, and no growth step past half a part", async () => {
+    const partSize = 256 * 1024;
+    const seen = new Set<ArrayBufferLike>();
+    const allocated: number[] = [];
+    const scheduler = new PartScheduler({
+      partSize,
+      concurrency: 3,
+      context,
+      uploadPart: async (part) => {
+        seen.add(part.data.buffer);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return part.number;
+      },
+    });
+    const data = bytes(40 * partSize, 1);
+    // A counting allocator: the scheduler's `new Uint8Array(length)` calls, while it runs.
+    const Native = globalThis.Uint8Array;
+    globalThis.Uint8Array = class extends Native {
+      constructor(...args: unknown[]) {
+        super(...(args as [number]));
+        if (typeof args[0] === "number" && args[0] > 0) allocated.push(args[0]);
+      }
+    } as unknown as Uint8ArrayConstructor;
+    try {
+      // Most of a part at once (how S3File hands over what it buffered), then small writes.
+      await scheduler.write(data.subarray(0, partSize - 1000));
+      for (let offset = partSize - 1000; offset < data.length; offset += 8000) {
+        await scheduler.write(data.subarray(offset, offset + 8000));
+      }
+      expect(await scheduler.finish()).toHaveLength(40);
+    } finally {
+      globalThis.Uint8Array = Native;
+    }
+    expect(allocated).toEqual([partSize, partSize, partSize, partSize]);
+    expect(seen.size).toBeLessThanOrEqual(4);
+  });
+
   it("small objects never start a part: takeBuffered hands the bytes back", async () => {
     const record = recorder();
     const scheduler = new PartScheduler({ partSize: 100, concurrency: 2, uploadPart: record.upload, context });

@@ -47,4 +47,11 @@ describe("parseXml", () => {
     expect(decodeXmlText(escapeXml(value))).toBe(value);
     expect(parseXml(`<v>${escapeXml(value)}</v>`).text).toBe(value);
   });
+
+  it("decodeXmlText decodes each reference once, quotes (list ETags) included", () => {
+    expect(decodeXmlText("&quot;9b2cf535f27731c974343645a3985328&quot;")).toBe('"9b2cf535f27731c974343645a3985328"');
+    expect(decodeXmlText("&amp;quot; &quot;&amp;&quot; &&quot; &#34;&#x22;&bogus; &am&quot;p;")).toBe(
+      '&quot; "&" &" ""&bogus; &am"p;',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { FusioError } from "@fusio/core";
 import { UndiciHttpClient } from "@fusio/node/http";
+import { Agent, type Dispatcher } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -234,6 +235,33 @@ describe("UndiciHttpClient", () => {
     expect(new TextDecoder().decode(await drain(after.body))).toBe("unread");
   });
 
+  it("discarding a body that has fully arrived aborts nothing and keeps the connection", async () => {
+    // What every multipart upload does with each UploadPart answer. Destroying such a body made
+    // undici abort the (complete) request and build a RequestAbortedError, stack and all.
+    handler = (request, response) => {
+      response.writeHead(request.method === "DELETE" ? 204 : 200);
+      response.end(request.method === "GET" ? "small, unread" : undefined);
+    };
+    const agent = new AbortCountingAgent();
+    const counted = new UndiciHttpClient({ dispatcher: agent });
+    try {
+      for (const method of ["PUT", "DELETE", "GET", "PUT"]) {
+        const response = await counted.send({ method, url: `${base}/done`, headers: {}, body: pattern(1, 1024) });
+        // A turn for the parser to take in the rest of the (tiny) answer.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await response.body[Symbol.asyncIterator]().return?.();
+      }
+      for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(agent.aborts).toBe(0);
+      expect(connections.length).toBe(1);
+      const after = await counted.send({ method: "GET", url: `${base}/after`, headers: {} });
+      expect(new TextDecoder().decode(await drain(after.body))).toBe("small, unread");
+      expect(connections.length).toBe(1);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it("streams a large upload from an async iterable and a large download, byte for byte", async () => {
     const parts = 48;
     const chunks = Array.from({ length: 8 }, (_, i) => pattern(i, MiB));
@@ -285,3 +313,32 @@ describe("UndiciHttpClient", () => {
     expect(error.message).not.toContain("secret");
   });
 });
+
+/** An undici Agent that counts the requests its handlers abort (what destroying an unread body does). */
+class AbortCountingAgent extends Agent {
+  aborts = 0;
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const count = (): void => {
+      this.aborts++;
+    };
+    const counting = new Proxy(handler, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (name === "onConnect" && typeof value === "function") {
+          return (abort: (reason?: Error) => void, context: object) =>
+            value.call(
+              target,
+              (reason?: Error) => {
+                count();
+                abort(reason);
+              },
+              context,
+            );
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    return super.dispatch(options, counting);
+  }
+}

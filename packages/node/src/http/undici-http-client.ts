@@ -98,7 +98,9 @@ export class UndiciHttpClient implements HttpClient {
 
 /**
  * The response body as chunks. Stopping early (`break`, or `return()` before the first chunk)
- * destroys the stream, so the connection is not left waiting for a reader.
+ * releases the stream: a body that has fully arrived (an empty UploadPart or DELETE answer, a
+ * small unread one) is drained from memory, which frees the stream without an error; one still
+ * arriving is destroyed, so the connection is not left waiting for a reader.
  */
 class ResponseBody implements AsyncIterable<Uint8Array> {
   readonly #stream: Dispatcher.ResponseData["body"];
@@ -120,10 +122,16 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
     return {
       next: () => chunks.next().catch(fail),
       return: async (): Promise<IteratorResult<Uint8Array>> => {
-        // Destroying a body that was never read makes undici emit an AbortError on a later
-        // turn; with no reader listening that would be an uncaught exception.
-        stream.on("error", ignore);
-        stream.destroy();
+        if (arrived(stream)) {
+          // Destroying it would abort a request that is already complete and build an error
+          // object (with its stack) for nothing, on every discarded success answer.
+          stream.resume();
+        } else {
+          // Destroying a body that was never read makes undici emit an AbortError on a later
+          // turn; with no reader listening that would be an uncaught exception.
+          stream.on("error", ignore);
+          stream.destroy();
+        }
         return { done: true, value: undefined };
       },
     };
@@ -131,6 +139,14 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
 }
 
 function ignore(): void {}
+
+/**
+ * Whether the whole body is in the stream's buffer (undici pushed its end): Node's
+ * `_readableState.ended`, which the public `readableEnded` only reports once a reader saw it.
+ */
+function arrived(stream: Dispatcher.ResponseData["body"]): boolean {
+  return (stream as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true;
+}
 
 /** The URL without its query string, which may hold signatures or SAS tokens. */
 function withoutQuery(url: string): string {

@@ -18,11 +18,11 @@ export interface ListPage {
   readonly nextToken: string | undefined;
 }
 
-/** The decoded text of the first `<name>` leaf in `xml` between `from` and `to`, or undefined. */
-function leaf(xml: string, name: string, from = 0, to = xml.length): string | undefined {
-  const at = xml.indexOf(`<${name}>`, from);
+/** The decoded text of the first `tag` (`<name>`) leaf in `xml` between `from` and `to`, or undefined. */
+function leaf(xml: string, tag: string, from = 0, to = xml.length): string | undefined {
+  const at = xml.indexOf(tag, from);
   if (at < 0 || at > to) return undefined;
-  const start = at + name.length + 2;
+  const start = at + tag.length;
   return decodeXmlText(xml.slice(start, xml.indexOf("<", start)));
 }
 
@@ -40,7 +40,7 @@ export function parseListPage(xml: string, context: ErrorContext): ListPage {
   const root = /<([A-Za-z_][^\s/>]*)/.exec(xml)?.[1];
   if (root === undefined) throw notXml();
   if (root !== "ListBucketResult") throw new FusioError("Remote", `unexpected list response <${root}>`, context);
-  const urlEncoded = leaf(xml, "EncodingType") === "url";
+  const urlEncoded = leaf(xml, "<EncodingType>") === "url";
   const decode = (value = ""): string => (urlEncoded ? decodeURIComponent(value.replace(/\+/g, " ")) : value);
   const objects: ListedObject[] = [];
   const prefixes: string[] = [];
@@ -49,18 +49,18 @@ export function parseListPage(xml: string, context: ErrorContext): ListPage {
       end = xml.indexOf(`</${name}>`, at);
       if (end < 0) throw notXml();
       if (name === "CommonPrefixes") {
-        prefixes.push(decode(leaf(xml, "Prefix", at, end)));
+        prefixes.push(decode(leaf(xml, "<Prefix>", at, end)));
         continue;
       }
-      const modified = leaf(xml, "LastModified", at, end);
+      const modified = leaf(xml, "<LastModified>", at, end);
       objects.push({
-        key: decode(leaf(xml, "Key", at, end)),
-        size: Number(leaf(xml, "Size", at, end) ?? 0),
-        etag: leaf(xml, "ETag", at, end),
+        key: decode(leaf(xml, "<Key>", at, end)),
+        size: Number(leaf(xml, "<Size>", at, end) ?? 0),
+        etag: leaf(xml, "<ETag>", at, end),
         lastModified: modified ? new Date(modified) : undefined,
       });
     }
   }
-  const token = leaf(xml, "NextContinuationToken");
-  return { objects, prefixes, nextToken: leaf(xml, "IsTruncated") === "true" && token ? token : undefined };
+  const token = leaf(xml, "<NextContinuationToken>");
+  return { objects, prefixes, nextToken: leaf(xml, "<IsTruncated>") === "true" && token ? token : undefined };
 }
