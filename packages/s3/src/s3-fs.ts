@@ -127,7 +127,9 @@ export class S3Fs implements CasFs {
         const path = parseKey(common);
         if (path !== undefined) entries.push({ path, size: 0, isDirectory: true });
       }
-      entries.sort((a, b) => Path.compare(a.path, b.path));
+      // S3 lists keys, and apart from them common prefixes, in UTF-8 binary order (as the pages
+      // follow each other): only a page with both needs them interleaved.
+      if (page.prefixes.length > 0) entries.sort((a, b) => Path.compare(a.path, b.path));
       for (const entry of entries) {
         throwIfAborted(options.signal, context);
         yield entry;
