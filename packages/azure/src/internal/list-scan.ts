@@ -1,20 +1,15 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { decodeXmlText } from "@fusio/http";
+import type { BlobProperties } from "../block-writer.ts";
 
 /** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */
-export interface ListedItem {
+export interface ListedItem extends BlobProperties {
   readonly name: string;
   readonly isPrefix: boolean;
   readonly size: number;
   readonly etag?: string | undefined;
   readonly lastModified?: Date | undefined;
-  readonly contentType?: string | undefined;
-  readonly cacheControl?: string | undefined;
-  readonly contentEncoding?: string | undefined;
-  readonly contentLanguage?: string | undefined;
-  readonly contentDisposition?: string | undefined;
-  readonly metadata?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ListPage {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { FusioError, type SyncLevel } from "@fusio/core";
 import { badArgument, context, done, drain, type Handle, next, type WriteJob } from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
-import { fstat } from "./io.ts";
+import { call, fstat } from "./io.ts";
 import { fsyncFd, syncDir } from "./io-more.ts";
 
 const DONE: Promise<void> = Promise.resolve();
@@ -199,9 +199,7 @@ export function begin(h: Handle, job: WriteJob): boolean {
 }
 
 function readAt(fd: number, buf: Uint8Array, offset: number, position: number): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    fs.read(fd, buf, offset, buf.length - offset, position, (error, read) => (error ? reject(error) : resolve(read)));
-  });
+  return call<number>(fs.read, fd, buf, offset, buf.length - offset, position);
 }
 
 function eof(h: Handle, length: number, pos: number, op = "readExactAt"): FusioError {
