@@ -1,4 +1,4 @@
-import type { AbortSignalLike } from "./signal.ts";
+import type { AbortSignalLike, ErrorContext } from "./signal.ts";
 
 /** One HTTP request, as remote backends build it. */
 export interface HttpRequest {
@@ -11,6 +11,20 @@ export interface HttpRequest {
   readonly body?: Uint8Array | AsyncIterable<Uint8Array> | undefined;
   /** Aborts the request and its response body. */
   readonly signal?: AbortSignalLike | undefined;
+  /**
+   * Milliseconds the server may stay silent, for a client whose `enforcesTimeout` is true:
+   * until the response headers arrive (each chunk of a streamed request body going up counts
+   * as progress), then between two chunks of the response body. Time the caller spends
+   * producing or consuming chunks does not count. Expiry rejects `Timeout` (retryable).
+   * Omitted or 0: the client's own default.
+   */
+  readonly timeout?: number | undefined;
+  /**
+   * What the client's errors name as op / path / backend: the caller's operation (e.g.
+   * `readExactAt` of a key on `s3`) rather than the HTTP request. A client uses its own when
+   * omitted.
+   */
+  readonly context?: ErrorContext | undefined;
 }
 
 /** The answer to an {@link HttpRequest}. */
@@ -39,4 +53,10 @@ export interface HttpResponse {
  */
 export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * True when `send` enforces {@link HttpRequest.timeout} itself. Backends then hand it the
+   * timeout; around any other client they run a stall timer and an abort controller of their
+   * own on every request, which costs CPU on each one.
+   */
+  readonly enforcesTimeout?: boolean | undefined;
 }

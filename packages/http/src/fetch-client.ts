@@ -62,8 +62,10 @@ export interface FetchHttpClientOptions {
  * and copies request bodies.
  */
 export class FetchHttpClient implements HttpClient {
-  /** The stall timeout in milliseconds (0: none). */
+  /** The stall timeout in milliseconds (0: none). A request's own `timeout` applies too; the shorter wins. */
   readonly timeout: number;
+  /** It enforces `HttpRequest.timeout`. */
+  readonly enforcesTimeout = true;
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #init: Readonly<Record<string, unknown>> | undefined;
   readonly #redirect: "follow" | "manual" | "error";
@@ -84,9 +86,14 @@ export class FetchHttpClient implements HttpClient {
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const context: ErrorContext = { op: `http ${request.method}`, backend: this.#backend };
+    const context: ErrorContext = request.context ?? { op: `http ${request.method}`, backend: this.#backend };
     throwIfAborted(request.signal, context);
-    const exchange = new Exchange(request.signal, this.timeout, context, this.#transportError);
+    const exchange = new Exchange(
+      request.signal,
+      shorter(request.timeout, this.timeout),
+      context,
+      this.#transportError,
+    );
     const init: RequestInit & { duplex?: "half" } = {
       ...this.#init,
       method: request.method,
@@ -115,6 +122,11 @@ export class FetchHttpClient implements HttpClient {
     }
     return { status: response.status, headers: response.headers, body: responseBody(response, exchange) };
   }
+}
+
+/** The shorter of two timeouts, where 0 or undefined is none. */
+function shorter(a: number | undefined, b: number | undefined): number {
+  return a && b ? Math.min(a, b) : a || b || 0;
 }
 
 /** The default transport error: `Io`, retryable, naming the innermost cause without its URLs. */

@@ -1,11 +1,11 @@
 import {
   type AbortSignalLike,
+  abortError,
   type ErrorContext,
   FusioError,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
-  throwIfAborted,
 } from "@fusio/core";
 import { Exchange } from "./exchange.ts";
 
@@ -27,16 +27,19 @@ const ioError = (error: unknown, context: ErrorContext): FusioError =>
 
 /**
  * Sends `request` through any {@link HttpClient} with the caller's signal and an idle timeout
- * that covers the body too (a stalled download rejects `Timeout` instead of hanging). Works with
- * every client because it only composes signals: the same {@link Exchange} the fetch client
- * runs on.
+ * that covers the body too (a stalled download rejects `Timeout` instead of hanging). A client
+ * that enforces `HttpRequest.timeout` itself (`enforcesTimeout`, as both of fusio's do) is
+ * handed the timeout; any other runs inside an {@link Exchange} (a stall timer and an abort
+ * controller per request, composed from signals, so it works with every client). Either way an
+ * abort or a timeout rejects with `options.context`.
  */
-export async function sendRequest(
-  client: HttpClient,
-  request: HttpRequest,
-  options: SendOptions,
-): Promise<HttpResponse> {
-  throwIfAborted(options.signal, options.context);
+export function sendRequest(client: HttpClient, request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  if (options.signal?.aborted) return Promise.reject(abortError(options.signal, options.context));
+  return client.enforcesTimeout === true ? sendDirect(client, request, options) : sendTimed(client, request, options);
+}
+
+/** `sendRequest` inside an {@link Exchange}: the stall timer and abort controller of its own. */
+async function sendTimed(client: HttpClient, request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
   const exchange = new Exchange(options.signal, options.timeout ?? 0, options.context, ioError);
   let response: HttpResponse;
   exchange.arm();
@@ -78,4 +81,9 @@ export async function sendRequest(
       },
     },
   };
+}
+
+/** `sendRequest` on a client that keeps the timeout itself and names its errors after `context`. */
+function sendDirect(client: HttpClient, request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  return client.send({ ...request, signal: options.signal, timeout: options.timeout, context: options.context });
 }

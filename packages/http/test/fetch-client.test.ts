@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FusioError } from "@fusio/core";
+import { FusioError, type HttpClient, type HttpRequest } from "@fusio/core";
 import { bodyText, collectBody, discardBody, FetchHttpClient, readBodyInto, sendRequest } from "@fusio/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -153,10 +153,16 @@ describe("FetchHttpClient discarding", () => {
   });
 });
 
-describe("sendRequest", () => {
+// Through a client that enforces the timeout itself (FetchHttpClient), and through one that
+// does not (a plain wrapper: sendRequest then runs its own stall timer and abort controller).
+const plain: HttpClient = { send: (request) => client.send(request) };
+describe.each([
+  ["FetchHttpClient (enforces the timeout)", () => client],
+  ["a client that does not enforce timeouts", () => plain],
+])("sendRequest through %s", (_name, subject) => {
   it("passes a response through", async () => {
     const response = await sendRequest(
-      client,
+      subject(),
       { method: "GET", url: `${base}/chunks`, headers: {} },
       { timeout: 5_000, context },
     );
@@ -165,7 +171,7 @@ describe("sendRequest", () => {
 
   it("rejects Timeout (retryable) when the headers stall", async () => {
     const error = await sendRequest(
-      client,
+      subject(),
       { method: "GET", url: `${base}/stall-headers`, headers: {} },
       { timeout: 50, context },
     ).catch((caught: unknown) => caught);
@@ -175,7 +181,7 @@ describe("sendRequest", () => {
 
   it("rejects Timeout when the body stalls", async () => {
     const response = await sendRequest(
-      client,
+      subject(),
       { method: "GET", url: `${base}/stall-body`, headers: {} },
       { timeout: 50, context },
     );
@@ -186,11 +192,39 @@ describe("sendRequest", () => {
   it("the caller's abort wins over the timeout", async () => {
     const controller = new AbortController();
     const pending = sendRequest(
-      client,
+      subject(),
       { method: "GET", url: `${base}/stall-headers`, headers: {} },
       { timeout: 10_000, signal: controller.signal, context },
     );
     setTimeout(() => controller.abort(), 10);
     await expect(pending).rejects.toMatchObject({ kind: "Aborted" });
+  });
+});
+
+describe("sendRequest handing over", () => {
+  it("gives an enforcing client the timeout, the caller's signal and context, and returns its answer as is", async () => {
+    const seen: HttpRequest[] = [];
+    const answer = { status: 204, headers: new Headers(), body: (async function* () {})() };
+    const enforcing: HttpClient = {
+      enforcesTimeout: true,
+      send: async (request) => {
+        seen.push(request);
+        return answer;
+      },
+    };
+    const signal = new AbortController().signal;
+    const response = await sendRequest(
+      enforcing,
+      { method: "GET", url: "http://x/", headers: {} },
+      { timeout: 1234, signal, context },
+    );
+    expect(response).toBe(answer);
+    expect(seen[0]).toMatchObject({ timeout: 1234, context });
+    expect(seen[0]?.signal).toBe(signal);
+    // Any other client gets a signal of sendRequest's own (the stall timer aborts it), no timeout.
+    const other: HttpClient = { send: enforcing.send };
+    await sendRequest(other, { method: "GET", url: "http://x/", headers: {} }, { timeout: 1234, signal, context });
+    expect(seen[1]?.signal).not.toBe(signal);
+    expect(seen[1]?.timeout).toBeUndefined();
   });
 });

@@ -273,6 +273,44 @@ export function describeHttpClient(name: string, subject: HttpClientSubject, api
       expect(text).toBe("ab");
     });
 
+    it("enforces a request's own timeout (the shorter of it and the client's wins) and names errors after its context", async () => {
+      server.route("/hang", () => undefined);
+      server.route("/stall", (_request, response) => {
+        response.writeHead(200);
+        response.write("part");
+      });
+      const context = { op: "readExactAt", path: "a/key", backend: "s3" };
+      expect(client.enforcesTimeout).toBe(true);
+      const hang = await rejection(
+        client.send({ method: "GET", url: `${server.url}/hang?${SECRET}`, headers: {}, timeout: 50, context }),
+      );
+      expect(hang).toMatchObject({ kind: "Timeout", retryable: true, ...context });
+      const stalled = await client.send({
+        method: "GET",
+        url: `${server.url}/stall`,
+        headers: {},
+        timeout: 50,
+        context,
+      });
+      expect(await rejection(collect(stalled.body))).toMatchObject({ kind: "Timeout", ...context });
+      // The client's own 50 ms is shorter than the request's minute.
+      const shorter = await rejection(
+        create({ timeout: 50 }).send({ method: "GET", url: `${server.url}/hang`, headers: {}, timeout: 60_000 }),
+      );
+      expect(shorter.kind).toBe("Timeout");
+      const controller = new AbortController();
+      const pending = client.send({
+        method: "GET",
+        url: `${server.url}/hang`,
+        headers: {},
+        signal: controller.signal,
+        context,
+      });
+      controller.abort();
+      expect(await rejection(pending)).toMatchObject({ kind: "Aborted", ...context });
+      expect(leaks(hang)).toBe(false);
+    });
+
     it("an upload that keeps going is not a stall, however long it takes in all; a slow producer neither", async () => {
       server.route("/upload", async (request, response) => {
         const body = await readAll(request);

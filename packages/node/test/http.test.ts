@@ -153,6 +153,45 @@ describe("UndiciHttpClient", () => {
     expect(error.kind).toBe("Timeout");
   });
 
+  it("enforces a request's own timeout with undici's timers (the shorter wins), naming errors after its context", async () => {
+    expect(client.enforcesTimeout).toBe(true);
+    const context = { op: "readExactAt", path: "a/key", backend: "s3" };
+    handler = (request, response) => {
+      if (request.url?.startsWith("/stall")) return;
+      response.writeHead(200, { "content-length": "100" });
+      response.write("first part");
+      if (request.url === "/slow") setTimeout(() => response.end("x".repeat(90)), 20);
+    };
+    // A given dispatcher keeps undici's defaults (300 s): only the request's 200 ms can fire.
+    const agent = new Agent();
+    const given = new UndiciHttpClient({ dispatcher: agent });
+    try {
+      const headers = await rejection(() =>
+        given.send({ method: "GET", url: `${base}/stall?sig=SECRET`, headers: {}, timeout: 200, context }),
+      );
+      expect(headers).toMatchObject({ kind: "Timeout", retryable: true, ...context });
+      const stalled = await given.send({ method: "GET", url: `${base}/body`, headers: {}, timeout: 200, context });
+      expect(await rejection(() => drain(stalled.body))).toMatchObject({ kind: "Timeout", ...context });
+      // A consumer slower than the timeout is not a stall.
+      const slow = await given.send({ method: "GET", url: `${base}/slow`, headers: {}, timeout: 300, context });
+      let length = 0;
+      for await (const chunk of slow.body) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        length += chunk.length;
+      }
+      expect(length).toBe(100);
+    } finally {
+      await agent.close();
+    }
+    // The client's own 200 ms is shorter than the request's minute.
+    await client.close();
+    client = new UndiciHttpClient({ headersTimeout: 200 });
+    const shorter = await rejection(() =>
+      client.send({ method: "GET", url: `${base}/stall`, headers: {}, timeout: 60_000 }),
+    );
+    expect(shorter.kind).toBe("Timeout");
+  });
+
   it("a refused connection rejects Io, retryable", async () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,17 +8,15 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /**
  * Wraps a provider so that its credentials are cached until shortly before they expire, and
- * concurrent callers share one refresh. Static credentials are returned as they are.
+ * concurrent callers share one refresh. The result is itself a provider: it returns cached (and
+ * static) credentials as they are, without a promise, and a promise only while a refresh runs.
  */
-export function cachedCredentials(source: S3Credentials | CredentialsProvider): () => Promise<S3Credentials> {
-  if (typeof source !== "function") {
-    const fixed = Promise.resolve(source);
-    return () => fixed;
-  }
+export function cachedCredentials(source: S3Credentials | CredentialsProvider): CredentialsProvider {
+  if (typeof source !== "function") return () => source;
   let current: S3Credentials | undefined;
   let pending: Promise<S3Credentials> | undefined;
   return () => {
-    if (current !== undefined && !expiresSoon(current)) return Promise.resolve(current);
+    if (current !== undefined && !expiresSoon(current)) return current;
     pending ??= Promise.resolve()
       .then(source)
       .then(

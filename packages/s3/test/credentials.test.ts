@@ -149,6 +149,12 @@ describe("cachedCredentials", () => {
     const [a, b] = await Promise.all([get(), get()]);
     expect([a.accessKeyId, b.accessKeyId, calls]).toEqual(["A1", "A1", 1]);
     expect((await get()).accessKeyId).toBe("A1");
+    // While cached, the value itself: signing a request awaits nothing.
+    expect(get()).not.toBeInstanceOf(Promise);
+    expect(cachedCredentials({ accessKeyId: "K", secretAccessKey: "S" })()).toEqual({
+      accessKeyId: "K",
+      secretAccessKey: "S",
+    });
     lifetime = 60_000; // the next ones expire within the refresh margin
     calls = 10;
     const fresh = cachedCredentials(async () => {

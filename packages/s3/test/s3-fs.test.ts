@@ -99,6 +99,22 @@ describe("authentication", () => {
     await fs.remove(path);
     expect(calls).toBe(1);
   });
+  it("credentials that expire within the refresh margin are fetched once per request, never in a loop", async () => {
+    let calls = 0;
+    const http = new RecordingClient();
+    const fs = testFs({
+      http,
+      credentials: async () => {
+        calls++;
+        const expiration = new Date(Date.now() + 60_000);
+        return { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, expiration };
+      },
+    });
+    const path = `${uniquePrefix("auth")}/short-lived.bin`;
+    expect(await kindOf(fs.stat(path))).toBe("NotFound");
+    expect(await kindOf(fs.stat(path))).toBe("NotFound");
+    expect([calls, http.sent.length]).toEqual([2, 2]);
+  });
 });
 
 describe("reads and writes", () => {

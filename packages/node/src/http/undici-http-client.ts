@@ -33,18 +33,27 @@ type Headers = Record<string, string | string[] | undefined>;
  * ```
  */
 export class UndiciHttpClient implements HttpClient {
+  /**
+   * It enforces `HttpRequest.timeout` with undici's own timers (headers, then between body
+   * chunks; a request's timeout and the client's option both apply, the shorter wins).
+   */
+  readonly enforcesTimeout = true;
   readonly #dispatcher: Dispatcher;
   readonly #owned: Agent | undefined;
+  readonly #headersTimeout: number | undefined;
+  readonly #bodyTimeout: number | undefined;
 
   constructor(options: UndiciHttpClientOptions = {}) {
     if (options.dispatcher) {
       this.#dispatcher = options.dispatcher;
     } else {
+      this.#headersTimeout = options.headersTimeout ?? 300_000;
+      this.#bodyTimeout = options.bodyTimeout ?? 300_000;
       this.#owned = new Agent({
         ...(options.connections === undefined ? {} : { connections: options.connections }),
         connect: { timeout: options.connectTimeout ?? 10_000 },
-        headersTimeout: options.headersTimeout ?? 300_000,
-        bodyTimeout: options.bodyTimeout ?? 300_000,
+        headersTimeout: this.#headersTimeout,
+        bodyTimeout: this.#bodyTimeout,
         keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
       });
       this.#dispatcher = this.#owned;
@@ -52,9 +61,10 @@ export class UndiciHttpClient implements HttpClient {
   }
 
   async send(input: HttpRequest): Promise<HttpResponse> {
-    const context: ErrorContext = { op: input.method, path: withoutQuery(input.url), backend: "http" };
+    const context: ErrorContext = input.context ?? { op: input.method, path: withoutQuery(input.url), backend: "http" };
     const signal = input.signal;
     if (signal?.aborted) throw abortError(signal, context);
+    const timeout = input.timeout;
     let response: Dispatcher.ResponseData;
     try {
       response = await request(input.url, {
@@ -68,6 +78,9 @@ export class UndiciHttpClient implements HttpClient {
         // guard against servers that send a body with HEAD); S3 and Azure do not, and reusing
         // the connection makes HEAD 1.6x faster.
         reset: false,
+        // Null leaves the dispatcher's own timeouts.
+        headersTimeout: timeout ? shorter(timeout, this.#headersTimeout) : null,
+        bodyTimeout: timeout ? shorter(timeout, this.#bodyTimeout) : null,
       });
     } catch (error) {
       throw signal?.aborted ? abortError(signal, context) : fromNetworkError(error, context);
@@ -139,6 +152,11 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
 }
 
 function ignore(): void {}
+
+/** The shorter of two timeouts (0 or undefined: none), as undici takes them (0 also disables). */
+function shorter(a: number, b: number | undefined): number {
+  return b ? Math.min(a, b) : a;
+}
 
 /**
  * Whether the whole body is in the stream's buffer (undici pushed its end): Node's

@@ -8,13 +8,26 @@ import {
 } from "@fusio/core";
 import { bodyText, discardBody, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
 import { defaultSigner } from "#default-signer";
-import { cachedCredentials } from "../credentials.ts";
+import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
 import { headObject, type ObjectHead } from "./head.ts";
 import { type PutOptions, putObject } from "./put.ts";
 import { readFrom } from "./read.ts";
+
+let stampSecond = -1;
+let stamp = "";
+
+/** The SigV4 timestamp of now (`20150830T123600Z`), formatted once per second. */
+function amzDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stamp = new Date(second * 1000).toISOString().replace(/[:-]|\.\d{3}/g, "");
+  }
+  return stamp;
+}
 
 let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
@@ -49,7 +62,7 @@ export class S3Client {
   readonly onProgress: S3FsOptions["onProgress"];
   readonly #http: HttpClient;
   readonly #signer: Signer;
-  readonly #credentials: (() => Promise<S3Credentials>) | undefined;
+  readonly #credentials: CredentialsProvider | undefined;
   readonly #signPayload: boolean;
   readonly #retry: RetryOptions | false | undefined;
   readonly #timeout: number;
@@ -140,10 +153,13 @@ export class S3Client {
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
    * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
    */
-  async send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
+  send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
     return withRetry(
       async () => {
-        const request = await this.#sign(call);
+        // Signing is synchronous on the common path (cached credentials, the native signer):
+        // only a pending credential refresh or an asynchronous signer is awaited.
+        const signed = this.#sign(call);
+        const request = signed instanceof Promise ? await signed : signed;
         const response = await sendRequest(this.#http, request, {
           timeout: this.#timeout,
           signal: call.signal,
@@ -167,23 +183,37 @@ export class S3Client {
     );
   }
 
-  async #sign(call: S3Call): Promise<HttpRequest> {
+  /**
+   * The signed request of `call`: at once on the common path, a promise when the credentials
+   * are being refreshed or the signer (or the payload hash) is asynchronous.
+   */
+  #sign(call: S3Call, resolved?: readonly [S3Credentials | undefined, string]): HttpRequest | Promise<HttpRequest> {
+    const credentials = resolved ? resolved[0] : this.#credentials?.();
+    const hash =
+      resolved?.[1] ??
+      (!this.#signPayload || credentials === undefined
+        ? "UNSIGNED-PAYLOAD"
+        : call.body?.length
+          ? this.#signer.sha256Hex(call.body)
+          : EMPTY_SHA256);
+    if (credentials instanceof Promise || hash instanceof Promise) {
+      return Promise.all([credentials, hash]).then((both) => this.#sign(call, both));
+    }
     const path = this.path(call.key);
     const query = call.query ? encodeQuery(call.query) : "";
-    const url = `${this.#protocol}//${this.#host}${path}${query ? `?${query}` : ""}`;
     const headers: Record<string, string> = { ...call.headers };
     for (const name of this.compat.omitHeaders ?? []) delete headers[name];
-    if (this.#credentials === undefined) return { method: call.method, url, headers, body: call.body };
-    const credentials = await this.#credentials();
-    const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, "");
+    const request = (authorization?: string): HttpRequest => {
+      if (authorization !== undefined) headers.authorization = authorization;
+      const url = `${this.#protocol}//${this.#host}${path}${query ? `?${query}` : ""}`;
+      return { method: call.method, url, headers, body: call.body };
+    };
+    if (credentials === undefined) return request();
+    const datetime = amzDate();
     headers["x-amz-date"] = datetime;
-    headers["x-amz-content-sha256"] = !this.#signPayload
-      ? "UNSIGNED-PAYLOAD"
-      : call.body?.length
-        ? await this.#signer.sha256Hex(call.body)
-        : EMPTY_SHA256;
+    headers["x-amz-content-sha256"] = hash;
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-    headers.authorization = await this.#signer.authorization({
+    const authorization = this.#signer.authorization({
       method: call.method,
       host: this.#host,
       path,
@@ -194,6 +224,6 @@ export class S3Client {
       service: "s3",
       credentials,
     });
-    return { method: call.method, url, headers, body: call.body };
+    return typeof authorization === "string" ? request(authorization) : authorization.then(request);
   }
 }
