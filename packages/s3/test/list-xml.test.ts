@@ -62,3 +62,74 @@ describe("parseListPage on recorded ListObjectsV2 responses", () => {
     expect(page.objects).toEqual([{ key: "k&1", size: 7, etag: undefined, lastModified: undefined }]);
   });
 });
+
+// Pages laid out every way a server may send them, checked against what they were built from:
+// the fast path (one run of entries in S3's field order) and the field-by-field one must agree.
+describe("parseListPage on generated layouts", () => {
+  const xmlEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  interface Layout {
+    /** Page-level fields before the entries (RGW) or after them (AWS). */
+    fieldsFirst: boolean;
+    /** Where the common prefixes go: before the entries, after them, or between two of them. */
+    prefixes: "before" | "after" | "between";
+    /** Entry fields in S3's order, with checksum fields, or shuffled (Size first). */
+    fields: "s3" | "checksums" | "shuffled";
+    urlEncoded: boolean;
+    truncated: boolean;
+  }
+  const objects = Array.from({ length: 40 }, (_, i) => ({
+    key: `p/${i % 3 === 0 ? "a&b <c>" : "k"}+${i} é`,
+    size: i * 7,
+    etag: i % 5 === 0 ? `"${i}-multi&part"` : `"${i.toString(16).padStart(32, "0")}"`,
+    lastModified: new Date(Date.UTC(2026, 10, 26, 9, i)),
+  }));
+  const prefixes = ["p/dir one/", "p/x&y/"];
+  function page(layout: Layout): string {
+    const text = (value: string) => xmlEscape(layout.urlEncoded ? encodeURIComponent(value) : value);
+    const entry = (o: (typeof objects)[number]) => {
+      const key = `<Key>${text(o.key)}</Key>`;
+      const modified = `<LastModified>${o.lastModified.toISOString()}</LastModified>`;
+      const etag = `<ETag>${xmlEscape(o.etag)}</ETag>`;
+      const size = `<Size>${o.size}</Size>`;
+      const rest = "<Owner><ID>o</ID><DisplayName>d</DisplayName></Owner><StorageClass>STANDARD</StorageClass>";
+      const body =
+        layout.fields === "shuffled"
+          ? size + etag + key + modified
+          : key +
+            modified +
+            etag +
+            (layout.fields === "checksums"
+              ? "<ChecksumAlgorithm>CRC32</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>"
+              : "") +
+            size;
+      return `<Contents>${body}${rest}</Contents>`;
+    };
+    const common = prefixes
+      .map((prefix) => `<CommonPrefixes><Prefix>${text(prefix)}</Prefix></CommonPrefixes>`)
+      .join("");
+    const fields =
+      `<Name>b</Name><Prefix>p/</Prefix><KeyCount>42</KeyCount><IsTruncated>${layout.truncated}</IsTruncated>` +
+      (layout.urlEncoded ? "<EncodingType>url</EncodingType>" : "") +
+      (layout.truncated ? "<NextContinuationToken>tok&amp;en</NextContinuationToken>" : "");
+    const entries = objects.map(entry);
+    if (layout.prefixes === "between") entries.splice(20, 0, common);
+    const body = `${layout.prefixes === "before" ? common : ""}${entries.join("")}${layout.prefixes === "after" ? common : ""}`;
+    return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${
+      layout.fieldsFirst ? fields + body : body + fields
+    }</ListBucketResult>\n`;
+  }
+  const layouts: Layout[] = [];
+  for (const fieldsFirst of [true, false])
+    for (const where of ["before", "after", "between"] as const)
+      for (const fields of ["s3", "checksums", "shuffled"] as const)
+        for (const urlEncoded of [false, true])
+          for (const truncated of [false, true])
+            layouts.push({ fieldsFirst, prefixes: where, fields, urlEncoded, truncated });
+
+  it.each(layouts)("%o", (layout) => {
+    const parsed = parseListPage(page(layout), context);
+    expect(parsed.objects).toEqual(objects);
+    expect(parsed.prefixes).toEqual(prefixes);
+    expect(parsed.nextToken).toBe(layout.truncated ? "tok&en" : undefined);
+  });
+});
