@@ -20,8 +20,8 @@ import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import type { ExistingBlob } from "./block-writer.ts";
 import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
-import { BlobClient, blobName, errorContext, extras } from "./internal/client.ts";
-import { type ListedItem, quoteEtag, scanListPage } from "./internal/list-scan.ts";
+import { BlobClient, blobName, blobSize, errorContext, extras } from "./internal/client.ts";
+import { type ListedItem, scanListPage } from "./internal/list-scan.ts";
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -150,29 +150,15 @@ export class AzureBlobFs implements CasFs {
       new AzureBlobFile(key, { ...this.#file, options: open, size, existing, publish });
     // Truncate + create replaces whatever is there: nothing to learn from the server.
     if (open.truncate && open.create) return file(0, true);
-    if (open.append) {
-      // An append keeps the blob's properties and metadata, which a listing returns in one go.
-      const existing = await (await extras()).describe(this.#client, name, signal);
-      if (existing === undefined) {
-        if (!open.create) throw new FusioError("NotFound", "no such blob", context);
-        return file(0, true);
-      }
-      // An empty blob is replaced by what is written (guarded by nothing: there is nothing to keep).
-      return file(existing.size, false, existing.size > 0 ? existing : undefined);
-    }
-    const meta = await head(this.#client, name, "open", signal);
-    if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return file(open.truncate ? 0 : meta.size, open.truncate);
+    // An append keeps the blob's properties and metadata, which a listing returns in one go.
+    if (open.append) return (await extras()).openAppend(this.#client, name, open.create, signal, context, file);
+    // A missing blob rejects NotFound (mapped from the service's answer).
+    const size = await blobSize(this.#client, name, "open", signal);
+    return file(open.truncate ? 0 : size, open.truncate);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = errorContext("stat", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) return { path: key, size: 0, isDirectory: true };
-    const meta = await head(this.#client, key.raw, "stat", options?.signal);
-    if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return { ...meta, path: key };
+    return (await extras()).stat(this.#client, path, options);
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
@@ -228,18 +214,7 @@ export class AzureBlobFs implements CasFs {
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = errorContext("remove", key);
-    throwIfAborted(options?.signal, context);
-    const name = blobName(key, context);
-    try {
-      await this.#client.call(
-        { method: "DELETE", key: name, headers: { "x-ms-delete-snapshots": "include" } },
-        { op: "remove", path: name, signal: options?.signal, idempotent: true },
-      );
-    } catch (error) {
-      if (!FusioError.is(error, "NotFound")) throw error;
-    }
+    return (await extras()).remove(this.#client, path, options);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
@@ -247,11 +222,7 @@ export class AzureBlobFs implements CasFs {
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    toPath(to);
-    const context = errorContext("link", source);
-    throwIfAborted(options?.signal, context);
-    throw new FusioError("Unsupported", "Azure Blob Storage has no links", context);
+    return (await extras()).link(from, to, options);
   }
 
   async loadWithTag(
@@ -271,28 +242,7 @@ export class AzureBlobFs implements CasFs {
   }
 }
 
-/** Size, modification time and ETag of one blob (Get Blob Properties); undefined when missing. */
-async function head(
-  client: BlobClient,
-  name: string,
-  op: string,
-  signal: CallOptions["signal"],
-): Promise<FileMeta | undefined> {
-  try {
-    const response = await client.call({ method: "HEAD", key: name }, { op, path: name, signal, idempotent: true });
-    const modified = response.headers.get("last-modified");
-    return {
-      path: Path.parse(name),
-      size: Number(response.headers.get("content-length") ?? 0),
-      lastModified: modified === null ? undefined : new Date(modified),
-      etag: quoteEtag(response.headers.get("etag")),
-    } as FileMeta;
-  } catch (error) {
-    if (FusioError.is(error, "NotFound")) return undefined;
-    throw error;
-  }
-}
-
+/** A listed blob or prefix as fusio metadata; undefined for a name that is not a fusio path. */
 function toMeta(item: ListedItem): FileMeta | undefined {
   let path: Path;
   try {

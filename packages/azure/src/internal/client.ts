@@ -65,13 +65,14 @@ export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= i
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
   readonly config: ClientConfig;
-  readonly #origin: string;
+  /** The endpoint's origin; a blob's URL is `origin + path(key)`. */
+  readonly origin: string;
   readonly #containerPath: string;
 
   constructor(config: ClientConfig) {
     this.config = config;
     const url = new URL(config.endpoint);
-    this.#origin = url.origin;
+    this.origin = url.origin;
     this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
   }
 
@@ -80,11 +81,6 @@ export class BlobClient {
     return key === undefined
       ? this.#containerPath
       : `${this.#containerPath}/${key.split("/").map(encodeURIComponent).join("/")}`;
-  }
-
-  /** The blob's URL without authorization. */
-  url(key: string): string {
-    return this.#origin + this.path(key);
   }
 
   /**
@@ -122,7 +118,7 @@ export class BlobClient {
         if (extra !== "") search += `${search === "" ? "?" : "&"}${extra}`;
         const response = await sendRequest(
           this.config.http,
-          { method: request.method, url: this.#origin + path + search, headers, body },
+          { method: request.method, url: this.origin + path + search, headers, body },
           { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
         );
         const status = response.status;
@@ -158,4 +154,15 @@ export async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const _ of body) {
     // discard
   }
+}
+
+/** The size of blob `key` (Get Blob Properties). @throws FusioError `NotFound` when it is missing. */
+export async function blobSize(
+  client: BlobClient,
+  key: string,
+  op: string,
+  signal: AbortSignalLike | undefined,
+): Promise<number> {
+  const response = await client.call({ method: "HEAD", key }, { op, path: key, signal, idempotent: true });
+  return Number(response.headers.get("content-length") ?? 0);
 }
