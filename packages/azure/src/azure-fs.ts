@@ -169,11 +169,8 @@ export class AzureBlobFs implements CasFs {
     const prefix = base.isRoot ? "" : `${base.raw}/`;
     const query: Record<string, string> = { restype: "container", comp: "list", prefix, maxresults: "5000" };
     // A delimited listing is reordered into fusio's order (a directory sorts as its path).
-    let order: import("./internal/list-xml.ts").ListOrder | undefined;
-    if (!options.recursive) {
-      query.delimiter = "/";
-      order = new (await extras()).ListOrder(prefix);
-    }
+    const order = options.recursive ? undefined : new (await extras()).ListOrder(prefix);
+    if (order !== undefined) query.delimiter = "/";
     let marker: string | undefined;
     do {
       const page = await this.#client.send(
@@ -191,22 +188,13 @@ export class AzureBlobFs implements CasFs {
           }
         },
       );
-      // Azurite groups a page's prefixes after its blobs; the service interleaves them. Either way
-      // a page is one contiguous range of names, so sorting it restores the service order.
-      if (order !== undefined) page.items.sort((a, b) => Path.compare(a.name, b.name));
-      for (const item of page.items) {
-        for (const ready of order === undefined ? [item] : order.push(item)) {
-          const meta = toMeta(ready);
-          if (meta !== undefined) yield meta;
-        }
-      }
       marker = page.nextMarker;
       if (marker !== undefined) query.marker = marker;
+      for (const item of order?.page(page.items, marker === undefined) ?? page.items) {
+        const meta = toMeta(item);
+        if (meta !== undefined) yield meta;
+      }
     } while (marker !== undefined);
-    for (const ready of order?.end() ?? []) {
-      const meta = toMeta(ready);
-      if (meta !== undefined) yield meta;
-    }
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
