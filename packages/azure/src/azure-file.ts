@@ -10,7 +10,7 @@ import {
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
-import { concatBytes, readBodyInto } from "@fusio/http";
+import { concatBytes, readBodyInto } from "@fusio/http/body";
 import type { BlockWriter, ExistingBlob } from "./block-writer.ts";
 import { type BlobClient, blobSize, errorContext, extras } from "./internal/client.ts";
 

@@ -15,7 +15,9 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, FetchHttpClient, type RetryOptions, retryPolicy } from "@fusio/http";
+import { bodyText } from "@fusio/http/body";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import type { ExistingBlob } from "./block-writer.ts";
 import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";

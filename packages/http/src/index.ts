@@ -1,5 +1,5 @@
 export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
-export { parseRetryAfter, type RemoteErrorDetails, remoteDetails, remoteError } from "./errors.ts";
+export { parseRetryAfter, type RemoteErrorDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
 export {
   backoffDelay,
@@ -7,6 +7,7 @@ export {
   isRetryableStatus,
   type RetryOptions,
   type RetryPolicy,
+  remoteDetails,
   retryPolicy,
   sleep,
   type WithRetryOptions,

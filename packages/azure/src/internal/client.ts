@@ -6,7 +6,9 @@ import {
   type HttpResponse,
   type Path,
 } from "@fusio/core";
-import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
+import { bodyText } from "@fusio/http/body";
+import { type RetryPolicy, withRetry } from "@fusio/http/retry";
+import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
 
