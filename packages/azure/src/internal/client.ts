@@ -6,7 +6,6 @@ import {
   type HttpResponse,
   type Path,
 } from "@fusio/core";
-import { bodyText } from "@fusio/http/body";
 import { type RetryPolicy, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
@@ -125,18 +124,8 @@ export class BlobClient {
         );
         const status = response.status;
         if (status >= 200 && status < 300) return handle(response);
-        let text = "";
-        if (request.method === "HEAD") {
-          await drain(response.body);
-        } else {
-          try {
-            text = await bodyText(response.body);
-          } catch {
-            // The status and headers still say what went wrong.
-          }
-        }
         // Error responses are mapped by internal/errors.ts, loaded with the first one.
-        throw (await extras()).azureError(response.status, response.headers, text, errorContext);
+        throw await (await extras()).responseError(response, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );

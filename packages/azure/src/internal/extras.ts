@@ -9,7 +9,7 @@
 // compressed on its own (measured with esbuild: ~450 bytes gz more for the Azure size job).
 export { AzureBlobFs } from "../azure-fs.ts";
 export { bearerAuthorizer } from "./bearer.ts";
-export { azureError } from "./errors.ts";
+export { responseError } from "./errors.ts";
 export { ListOrder } from "./list-xml.ts";
 export {
   closeBlocks,
