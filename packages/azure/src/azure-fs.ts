@@ -20,7 +20,7 @@ import { FetchHttpClient } from "@fusio/http/fetch-client";
 import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import type { ExistingBlob } from "./block-writer.ts";
-import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
+import { parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
 import { BlobClient, blobName, blobSize, errorContext, extras } from "./internal/client.ts";
 import { type ListedItem, scanListPage } from "./internal/list-scan.ts";
@@ -94,14 +94,13 @@ export class AzureBlobFs implements CasFs {
     if (typeof account !== "string" || account === "") fail("account is required");
     if (typeof container !== "string" || container === "") fail("container is required");
     const endpoint = (options.endpoint ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, "");
-    let parsed: URL | undefined;
+    let url: URL | undefined;
     try {
-      parsed = new URL(endpoint);
+      url = new URL(endpoint);
     } catch {
       fail("endpoint is not a URL");
     }
-    if (parsed?.search !== "" || parsed.hash !== "")
-      fail("endpoint must not carry a query (give a SAS as the credential)");
+    if (url?.search || url?.hash) fail("endpoint must not carry a query (give a SAS as the credential)");
     if (!Number.isSafeInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
       fail(`blockSize must be an integer from 1 to ${MAX_BLOCK_SIZE}`);
     }
@@ -113,7 +112,7 @@ export class AzureBlobFs implements CasFs {
     this.#client = new BlobClient({
       account,
       container,
-      endpoint,
+      url: url as URL,
       authorizer: authorizer(account, options.credential),
       http: options.http ?? new FetchHttpClient(),
       retry: retryPolicy(options.retry),
@@ -127,14 +126,10 @@ export class AzureBlobFs implements CasFs {
    * `BlobEndpoint=...;SharedAccessSignature=...`, or `UseDevelopmentStorage=true` for Azurite).
    */
   static fromConnectionString(connectionString: string, options: AzureConnectionOptions): AzureBlobFs {
-    const parsed: ParsedConnectionString = parseConnectionString(connectionString);
+    const { account, endpoint, accountKey, sasToken } = parseConnectionString(connectionString);
     const credential: AzureCredential =
-      parsed.accountKey !== undefined
-        ? { accountKey: parsed.accountKey }
-        : parsed.sasToken !== undefined
-          ? { sasToken: parsed.sasToken }
-          : { anonymous: true };
-    return new AzureBlobFs({ ...options, account: parsed.account, endpoint: parsed.endpoint, credential });
+      accountKey !== undefined ? { accountKey } : sasToken !== undefined ? { sasToken } : { anonymous: true };
+    return new AzureBlobFs({ ...options, account, endpoint, credential });
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {

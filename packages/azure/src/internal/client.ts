@@ -31,8 +31,8 @@ export interface CallContext extends ErrorContext {
 export interface ClientConfig {
   readonly account: string;
   readonly container: string;
-  /** The Blob endpoint without a trailing slash. */
-  readonly endpoint: string;
+  /** The Blob endpoint (its path without a trailing slash). */
+  readonly url: URL;
   readonly authorizer: Authorizer;
   readonly http: HttpClient;
   readonly retry: RetryPolicy;
@@ -72,7 +72,7 @@ export class BlobClient {
 
   constructor(config: ClientConfig) {
     this.config = config;
-    const url = new URL(config.endpoint);
+    const url = config.url;
     this.origin = url.origin;
     this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
   }
