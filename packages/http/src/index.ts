@@ -1,4 +1,5 @@
-export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
+export { bodyText, concatBytes, discardBody, readBodyInto } from "./body.ts";
+export { collectBody } from "./collect.ts";
 export { parseRetryAfter, type RemoteErrorDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
 export {
