@@ -93,10 +93,7 @@ export class AzureBlobFile implements File {
     const context = errorContext("readToEndAt", this.path);
     checkPosition(pos, "pos", context);
     this.#check(context, "read", options);
-    const { client } = this.#state;
-    const key = this.path.raw;
-    const signal = options?.signal;
-    return (await extras()).readToEnd(client, key, pos, signal, () => blobSize(client, key, "size", signal));
+    return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {

@@ -19,7 +19,15 @@ import {
 import { bodyText, collectBody, concatBytes, sleep } from "@fusio/http";
 import type { FileState } from "../azure-file.ts";
 import { BlockWriter, type ExistingBlob, propertyHeaders } from "../block-writer.ts";
-import { type BlobClient, type BlobRequest, blobName, type CallContext, drain, errorContext } from "./client.ts";
+import {
+  type BlobClient,
+  type BlobRequest,
+  blobName,
+  blobSize,
+  type CallContext,
+  drain,
+  errorContext,
+} from "./client.ts";
 import { parseListPage, quoteEtag } from "./list-xml.ts";
 import { signBlobSas } from "./sas.ts";
 
@@ -230,13 +238,12 @@ function readAll(
   });
 }
 
-/** `AzureBlobFile.readToEndAt`; `size` is the blob's current size, asked only after a 416. */
+/** `AzureBlobFile.readToEndAt`. */
 export async function readToEnd(
   client: BlobClient,
   key: string,
   pos: number,
   signal: AbortSignalLike | undefined,
-  size: () => Promise<number>,
 ): Promise<Uint8Array> {
   // Without a range an empty blob reads fine; a range at the end is unsatisfiable (416).
   const headers: Record<string, string> = pos === 0 ? {} : { "x-ms-range": `bytes=${pos}-` };
@@ -247,7 +254,7 @@ export async function readToEnd(
   } catch (error) {
     if (!FusioError.is(error, "UnexpectedEof")) throw error;
     // 416: `pos` is at or past the end; at the end is an empty read.
-    if ((await size()) === pos) return new Uint8Array(0);
+    if ((await blobSize(client, key, "size", signal)) === pos) return new Uint8Array(0);
     throw error;
   }
 }
