@@ -34,7 +34,7 @@ export const KINDS: Record<JobKind, KindInfo> = {
     title: "Azure Blob: create a client from options, read bytes 100..199 of a blob, write a blob, list a prefix",
     floor: "floor",
     platforms: ["node", "browser"],
-    fusio: { packageName: "@fusio/azure", budgetGzip: 4000, ceilingGzip: 10700 },
+    fusio: { packageName: "@fusio/azure", budgetGzip: 4000, ceilingGzip: 9100 },
   },
   local: {
     title: "Local disk (Node): open, read 100 bytes at offset 1000, write a file",

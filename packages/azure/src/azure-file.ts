@@ -10,9 +10,9 @@ import {
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
-import { concatBytes, readBodyInto } from "@fusio/http";
+import { concatBytes, readBodyInto } from "@fusio/http/body";
 import type { BlockWriter, ExistingBlob } from "./block-writer.ts";
-import { type BlobClient, drain, errorContext, extras } from "./internal/client.ts";
+import { type BlobClient, blobSize, errorContext, extras } from "./internal/client.ts";
 
 /** @internal What `AzureBlobFs.open` learned and decided. */
 export interface FileState {
@@ -53,8 +53,8 @@ export class AzureBlobFile implements File {
     this.#state = state;
   }
 
-  #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
-    const context = errorContext(op, this.path);
+  /** Rejects a call on an aborted signal, a closed file, or a handle not opened for `access`. */
+  #check(context: ErrorContext, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
     throwIfAborted(options?.signal, context);
     if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
     if (access !== undefined && !this.#state.options[access]) {
@@ -67,7 +67,7 @@ export class AzureBlobFile implements File {
     const context = errorContext("readExactAt", this.path);
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
-    this.#check("readExactAt", "read", options);
+    this.#check(context, "read", options);
     if (buf.length === 0) {
       if (pos > this.#state.size) throw new FusioError("UnexpectedEof", `position ${pos} is past the end`, context);
       return buf;
@@ -79,60 +79,34 @@ export class AzureBlobFile implements File {
       { op: "readExactAt", path: key, signal: options?.signal, idempotent: true },
       async (response) => {
         const range = CONTENT_RANGE.exec(response.headers.get("content-range") ?? "");
-        let error: FusioError | undefined;
-        if (response.status !== 206 || range === null || Number(range[1]) !== pos) {
-          error = new FusioError("Remote", `the server did not answer the range with 206 (got ${response.status})`, {
-            ...context,
-            status: response.status,
-          });
-        } else if (Number(range[2]) < last) {
-          error = new FusioError(
-            "UnexpectedEof",
-            `read of ${buf.length} bytes at ${pos} passes the end (${range[3]})`,
-            context,
-          );
-        }
-        if (error !== undefined) {
-          await drain(response.body);
-          throw error;
+        if (response.status !== 206 || range === null || Number(range[1]) !== pos || Number(range[2]) < last) {
+          throw await (await extras()).rangeError(response, range, pos, buf.length, context);
         }
         const filled = await readBodyInto(response.body, buf, context);
-        if (filled !== buf.length) {
-          throw new FusioError("Io", `the response body ended after ${filled} of ${buf.length} bytes`, {
-            ...context,
-            retryable: true,
-          });
-        }
+        if (filled !== buf.length) throw (await extras()).shortBody(filled, buf.length, context);
         return buf;
       },
     );
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    checkPosition(pos, "pos", errorContext("readToEndAt", this.path));
-    this.#check("readToEndAt", "read", options);
-    const signal = options?.signal;
-    return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, signal, () => this.#remoteSize(signal));
+    const context = errorContext("readToEndAt", this.path);
+    checkPosition(pos, "pos", context);
+    this.#check(context, "read", options);
+    return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {
-    this.#check("size", undefined, options);
-    if (this.#state.options.write) return this.#state.size + this.#written;
-    return this.#remoteSize(options?.signal);
-  }
-
-  async #remoteSize(signal: CallOptions["signal"]): Promise<number> {
-    const key = this.path.raw;
-    const response = await this.#state.client.call(
-      { method: "HEAD", key },
-      { op: "size", path: key, signal, idempotent: true },
-    );
-    return Number(response.headers.get("content-length") ?? 0);
+    this.#check(errorContext("size", this.path), undefined, options);
+    const state = this.#state;
+    if (state.options.write) return state.size + this.#written;
+    return blobSize(state.client, this.path.raw, "size", options?.signal);
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    checkBytes(data, "data", errorContext("writeAll", this.path));
-    this.#check("writeAll", "write", options);
+    const context = errorContext("writeAll", this.path);
+    checkBytes(data, "data", context);
+    this.#check(context, "write", options);
     const state = this.#state;
     // Decided synchronously so that calls made without awaiting stay in order.
     if (this.#writer === undefined && state.existing === undefined && this.#written + data.length < state.blockSize) {
@@ -140,37 +114,23 @@ export class AzureBlobFile implements File {
       this.#written += data.length;
       return;
     }
-    this.#writer ??= this.#startBlocks();
+    if (this.#writer === undefined) {
+      // The block writer (loaded now) takes over what is buffered so far.
+      const buffered = this.#small;
+      this.#small = [];
+      this.#writer = extras().then((module) => module.startBlocks(state, this.path.raw, buffered));
+    }
     await (await this.#writer).write(data, options?.signal);
     this.#written += data.length;
   }
 
-  /** Loads the block writer and hands it what is buffered so far. */
-  async #startBlocks(): Promise<BlockWriter> {
-    const { client, blockSize, concurrency, existing, onProgress } = this.#state;
-    const key = this.path.raw;
-    const { BlockWriter } = await extras();
-    const writer = new BlockWriter({
-      client,
-      key,
-      blockSize,
-      concurrency,
-      existing,
-      onProgress: onProgress && ((loaded) => onProgress({ loaded, path: key })),
-    });
-    const small = this.#small;
-    this.#small = [];
-    if (small.length > 0) await writer.write(concatBytes(small));
-    return writer;
-  }
-
   async flush(options?: CallOptions): Promise<void> {
     // Full blocks are already on their way; the tail stays buffered until close.
-    this.#check("flush", undefined, options);
+    this.#check(errorContext("flush", this.path), undefined, options);
   }
 
   async sync(_level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    const context = this.#check("sync", undefined, options);
+    const context = this.#check(errorContext("sync", this.path), undefined, options);
     throw new FusioError("Unsupported", "a blob is durable only once it is published at close", context);
   }
 
@@ -178,17 +138,15 @@ export class AzureBlobFile implements File {
     if (this.#closed) return;
     this.#closed = true;
     const signal = options?.signal;
-    const pending = this.#writer;
-    const writer = pending === undefined ? undefined : await pending.catch(() => undefined);
-    if (signal?.aborted) {
-      // Discard: staged blocks are never committed (the service drops them after a week).
-      await writer?.abort(signal.reason);
-      throwIfAborted(signal, errorContext("close", this.path));
-    }
-    const { client, onProgress } = this.#state;
+    const context = errorContext("close", this.path);
+    const { client, onProgress, publish } = this.#state;
     const key = this.path.raw;
-    if (pending === undefined) {
-      if (this.#small.length === 0 && !this.#state.publish) return;
+    if (this.#writer !== undefined) {
+      await (await extras()).closeBlocks(this.#writer, signal, context);
+    } else {
+      // An abort discards what is buffered.
+      throwIfAborted(signal, context);
+      if (this.#small.length === 0 && !publish) return;
       await client.call(
         {
           method: "PUT",
@@ -198,15 +156,6 @@ export class AzureBlobFile implements File {
         },
         { op: "Put Blob", path: key, signal, idempotent: true },
       );
-    } else {
-      // A writer that failed to start rethrows its failure here.
-      const active = writer ?? (await pending);
-      try {
-        await active.commit(signal);
-      } catch (error) {
-        await active.abort(error);
-        throw error;
-      }
     }
     onProgress?.({ loaded: this.#written, path: key });
   }

@@ -15,13 +15,15 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, FetchHttpClient, type RetryOptions, retryPolicy } from "@fusio/http";
+import { bodyText } from "@fusio/http/body";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import type { ExistingBlob } from "./block-writer.ts";
-import { type ParsedConnectionString, parseConnectionString } from "./connection-string.ts";
+import { parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
-import { BlobClient, blobName, errorContext, extras } from "./internal/client.ts";
-import { type ListedItem, quoteEtag, scanListPage } from "./internal/list-scan.ts";
+import { BlobClient, blobName, blobSize, errorContext, extras } from "./internal/client.ts";
+import { type ListedItem, scanListPage } from "./internal/list-scan.ts";
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -92,14 +94,13 @@ export class AzureBlobFs implements CasFs {
     if (typeof account !== "string" || account === "") fail("account is required");
     if (typeof container !== "string" || container === "") fail("container is required");
     const endpoint = (options.endpoint ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, "");
-    let parsed: URL | undefined;
+    let url: URL | undefined;
     try {
-      parsed = new URL(endpoint);
+      url = new URL(endpoint);
     } catch {
       fail("endpoint is not a URL");
     }
-    if (parsed?.search !== "" || parsed.hash !== "")
-      fail("endpoint must not carry a query (give a SAS as the credential)");
+    if (url?.search || url?.hash) fail("endpoint must not carry a query (give a SAS as the credential)");
     if (!Number.isSafeInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
       fail(`blockSize must be an integer from 1 to ${MAX_BLOCK_SIZE}`);
     }
@@ -111,7 +112,7 @@ export class AzureBlobFs implements CasFs {
     this.#client = new BlobClient({
       account,
       container,
-      endpoint,
+      url: url as URL,
       authorizer: authorizer(account, options.credential),
       http: options.http ?? new FetchHttpClient(),
       retry: retryPolicy(options.retry),
@@ -125,14 +126,10 @@ export class AzureBlobFs implements CasFs {
    * `BlobEndpoint=...;SharedAccessSignature=...`, or `UseDevelopmentStorage=true` for Azurite).
    */
   static fromConnectionString(connectionString: string, options: AzureConnectionOptions): AzureBlobFs {
-    const parsed: ParsedConnectionString = parseConnectionString(connectionString);
+    const { account, endpoint, accountKey, sasToken } = parseConnectionString(connectionString);
     const credential: AzureCredential =
-      parsed.accountKey !== undefined
-        ? { accountKey: parsed.accountKey }
-        : parsed.sasToken !== undefined
-          ? { sasToken: parsed.sasToken }
-          : { anonymous: true };
-    return new AzureBlobFs({ ...options, account: parsed.account, endpoint: parsed.endpoint, credential });
+      accountKey !== undefined ? { accountKey } : sasToken !== undefined ? { sasToken } : { anonymous: true };
+    return new AzureBlobFs({ ...options, account, endpoint, credential });
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
@@ -150,29 +147,15 @@ export class AzureBlobFs implements CasFs {
       new AzureBlobFile(key, { ...this.#file, options: open, size, existing, publish });
     // Truncate + create replaces whatever is there: nothing to learn from the server.
     if (open.truncate && open.create) return file(0, true);
-    if (open.append) {
-      // An append keeps the blob's properties and metadata, which a listing returns in one go.
-      const existing = await (await extras()).describe(this.#client, name, signal);
-      if (existing === undefined) {
-        if (!open.create) throw new FusioError("NotFound", "no such blob", context);
-        return file(0, true);
-      }
-      // An empty blob is replaced by what is written (guarded by nothing: there is nothing to keep).
-      return file(existing.size, false, existing.size > 0 ? existing : undefined);
-    }
-    const meta = await head(this.#client, name, "open", signal);
-    if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return file(open.truncate ? 0 : meta.size, open.truncate);
+    // An append keeps the blob's properties and metadata, which a listing returns in one go.
+    if (open.append) return (await extras()).openAppend(this.#client, name, open.create, signal, context, file);
+    // A missing blob rejects NotFound (mapped from the service's answer).
+    const size = await blobSize(this.#client, name, "open", signal);
+    return file(open.truncate ? 0 : size, open.truncate);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = errorContext("stat", key);
-    throwIfAborted(options?.signal, context);
-    if (key.isRoot) return { path: key, size: 0, isDirectory: true };
-    const meta = await head(this.#client, key.raw, "stat", options?.signal);
-    if (meta === undefined) throw new FusioError("NotFound", "no such blob", context);
-    return { ...meta, path: key };
+    return (await extras()).stat(this.#client, path, options);
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
@@ -183,11 +166,8 @@ export class AzureBlobFs implements CasFs {
     const prefix = base.isRoot ? "" : `${base.raw}/`;
     const query: Record<string, string> = { restype: "container", comp: "list", prefix, maxresults: "5000" };
     // A delimited listing is reordered into fusio's order (a directory sorts as its path).
-    let order: import("./internal/list-xml.ts").ListOrder | undefined;
-    if (!options.recursive) {
-      query.delimiter = "/";
-      order = new (await extras()).ListOrder(prefix);
-    }
+    const order = options.recursive ? undefined : new (await extras()).ListOrder(prefix);
+    if (order !== undefined) query.delimiter = "/";
     let marker: string | undefined;
     do {
       const page = await this.#client.send(
@@ -205,22 +185,13 @@ export class AzureBlobFs implements CasFs {
           }
         },
       );
-      // Azurite groups a page's prefixes after its blobs; the service interleaves them. Either way
-      // a page is one contiguous range of names, so sorting it restores the service order.
-      if (order !== undefined) page.items.sort((a, b) => Path.compare(a.name, b.name));
-      for (const item of page.items) {
-        for (const ready of order === undefined ? [item] : order.push(item)) {
-          const meta = toMeta(ready);
-          if (meta !== undefined) yield meta;
-        }
-      }
       marker = page.nextMarker;
       if (marker !== undefined) query.marker = marker;
+      for (const item of order?.page(page.items, marker === undefined) ?? page.items) {
+        const meta = toMeta(item);
+        if (meta !== undefined) yield meta;
+      }
     } while (marker !== undefined);
-    for (const ready of order?.end() ?? []) {
-      const meta = toMeta(ready);
-      if (meta !== undefined) yield meta;
-    }
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
@@ -228,18 +199,7 @@ export class AzureBlobFs implements CasFs {
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = errorContext("remove", key);
-    throwIfAborted(options?.signal, context);
-    const name = blobName(key, context);
-    try {
-      await this.#client.call(
-        { method: "DELETE", key: name, headers: { "x-ms-delete-snapshots": "include" } },
-        { op: "remove", path: name, signal: options?.signal, idempotent: true },
-      );
-    } catch (error) {
-      if (!FusioError.is(error, "NotFound")) throw error;
-    }
+    return (await extras()).remove(this.#client, path, options);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
@@ -247,11 +207,7 @@ export class AzureBlobFs implements CasFs {
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    toPath(to);
-    const context = errorContext("link", source);
-    throwIfAborted(options?.signal, context);
-    throw new FusioError("Unsupported", "Azure Blob Storage has no links", context);
+    return (await extras()).link(from, to, options);
   }
 
   async loadWithTag(
@@ -271,28 +227,7 @@ export class AzureBlobFs implements CasFs {
   }
 }
 
-/** Size, modification time and ETag of one blob (Get Blob Properties); undefined when missing. */
-async function head(
-  client: BlobClient,
-  name: string,
-  op: string,
-  signal: CallOptions["signal"],
-): Promise<FileMeta | undefined> {
-  try {
-    const response = await client.call({ method: "HEAD", key: name }, { op, path: name, signal, idempotent: true });
-    const modified = response.headers.get("last-modified");
-    return {
-      path: Path.parse(name),
-      size: Number(response.headers.get("content-length") ?? 0),
-      lastModified: modified === null ? undefined : new Date(modified),
-      etag: quoteEtag(response.headers.get("etag")),
-    } as FileMeta;
-  } catch (error) {
-    if (FusioError.is(error, "NotFound")) return undefined;
-    throw error;
-  }
-}
-
+/** A listed blob or prefix as fusio metadata; undefined for a name that is not a fusio path. */
 function toMeta(item: ListedItem): FileMeta | undefined {
   let path: Path;
   try {

@@ -3,7 +3,7 @@ import { FusioError } from "@fusio/core";
 import { collectBody, remoteDetails } from "@fusio/http";
 import { PartScheduler } from "@fusio/http/part-scheduler";
 import type { BlobClient } from "./internal/client.ts";
-import { sourceAccess } from "./internal/ops.ts";
+import { sourceUrl } from "./internal/ops.ts";
 
 /** Properties a blob keeps across an append (Put Block List replaces them unless resent). */
 export interface BlobProperties {
@@ -169,8 +169,7 @@ export class BlockWriter {
   async #stageExisting(existing: ExistingBlob): Promise<string[]> {
     const { client, key, concurrency } = this.#options;
     const signal = this.#controller.signal;
-    const access = await sourceAccess(client, key, signal);
-    const source = access.query === "" ? client.url(key) : `${client.url(key)}?${access.query}`;
+    const source = await sourceUrl(client, key, signal);
     const ranges: string[][] = [];
     let serverSide = true;
     let next = 0;
@@ -188,8 +187,8 @@ export class BlockWriter {
                 key,
                 query: { comp: "block", blockid: id },
                 headers: {
-                  ...access.headers,
-                  "x-ms-copy-source": source,
+                  ...source.headers,
+                  "x-ms-copy-source": source.url,
                   "x-ms-source-range": `bytes=${start}-${end}`,
                   "x-ms-source-if-match": existing.etag,
                 },

@@ -32,44 +32,40 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
       backend: "azure",
     });
   };
+  // Keys are case-insensitive (stored lower case); an empty value counts as absent.
   const fields = new Map<string, string>();
   for (const part of connectionString.split(";")) {
-    const trimmed = part.trim();
-    if (trimmed === "") continue;
-    const equals = trimmed.indexOf("=");
-    if (equals <= 0) fail("expected Key=Value pairs separated by ';'");
-    fields.set(trimmed.slice(0, equals).trim().toLowerCase(), trimmed.slice(equals + 1).trim());
+    const field = part.trim();
+    const equals = field.indexOf("=");
+    if (field !== "" && equals < 1) fail("expected Key=Value pairs separated by ';'");
+    if (field !== "") fields.set(field.slice(0, equals).trim().toLowerCase(), field.slice(equals + 1).trim());
   }
-  const get = (name: string): string | undefined => {
-    const value = fields.get(name.toLowerCase());
-    return value === "" ? undefined : value;
-  };
+  const get = (key: string): string | undefined => fields.get(key) || undefined;
 
-  if (get("UseDevelopmentStorage")?.toLowerCase() === "true") {
-    const proxy = get("DevelopmentStorageProxyUri");
-    const base = proxy === undefined ? "http://127.0.0.1:10000" : proxy.replace(/\/+$/, "");
+  if (get("usedevelopmentstorage")?.toLowerCase() === "true") {
+    const base = get("developmentstorageproxyuri")?.replace(/\/+$/, "") ?? "http://127.0.0.1:10000";
     return { account: DEVELOPMENT_ACCOUNT, endpoint: `${base}/${DEVELOPMENT_ACCOUNT}`, accountKey: DEVELOPMENT_KEY };
   }
-
-  const accountKey = get("AccountKey");
-  const sas = get("SharedAccessSignature")?.replace(/^\?/, "");
-  let endpoint = get("BlobEndpoint")?.replace(/\/+$/, "");
-  let account = get("AccountName");
+  let account = get("accountname");
+  let endpoint = get("blobendpoint")?.replace(/\/+$/, "");
   if (endpoint === undefined) {
-    if (account === undefined) fail("AccountName or BlobEndpoint is required");
-    const protocol = get("DefaultEndpointsProtocol") ?? "https";
-    const suffix = get("EndpointSuffix") ?? "core.windows.net";
-    endpoint = `${protocol}://${account}.blob.${suffix}`;
+    if (account === undefined) return fail("AccountName or BlobEndpoint is required");
+    endpoint = `${get("defaultendpointsprotocol") ?? "https"}://${account}.blob.${get("endpointsuffix") ?? "core.windows.net"}`;
   }
   if (account === undefined) {
     let url: URL;
     try {
-      url = new URL(endpoint as string);
+      url = new URL(endpoint);
     } catch {
       return fail("BlobEndpoint is not a URL");
     }
-    const segments = url.pathname.split("/").filter((segment) => segment !== "");
-    account = segments.length > 0 ? segments[segments.length - 1] : url.hostname.split(".")[0];
+    // Path style (Azurite, emulators): the last path segment; else the host's first label.
+    account = url.pathname.split("/").filter(Boolean).pop() ?? (url.hostname.split(".")[0] as string);
   }
-  return { account: account as string, endpoint: endpoint as string, accountKey, sasToken: sas };
+  return {
+    account,
+    endpoint,
+    accountKey: get("accountkey"),
+    sasToken: get("sharedaccesssignature")?.replace(/^\?/, ""),
+  };
 }

@@ -93,6 +93,10 @@ describe("AzureBlobFs on Azure Blob Storage", () => {
   it("a missing container rejects NotFound", async () => {
     const fs = azureFs({ container: "no-such-container-here" });
     await expect(fs.stat("x")).rejects.toMatchObject({ kind: "NotFound" });
+    // The service's answer, with its status and code: not "no such blob" when the container is missing.
+    const error = await fs.open("x").catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: "NotFound", op: "open", path: "x", status: 404 });
+    expect(String(error)).toContain("ContainerNotFound");
     await expect(put(fs, Path.parse("x"), text("x"))).rejects.toMatchObject({ kind: "NotFound" });
   });
 

@@ -1,30 +1,10 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
 
-/** Reads a whole response body into one array. `sizeHint` (e.g. Content-Length) avoids a copy. */
-export async function collectBody(body: AsyncIterable<Uint8Array>, sizeHint?: number): Promise<Uint8Array> {
-  if (sizeHint !== undefined && Number.isSafeInteger(sizeHint) && sizeHint >= 0) {
-    const out = new Uint8Array(sizeHint);
-    let filled = 0;
-    const extra: Uint8Array[] = [];
-    for await (const chunk of body) {
-      if (extra.length === 0 && filled + chunk.length <= out.length) {
-        out.set(chunk, filled);
-        filled += chunk.length;
-      } else {
-        extra.push(chunk);
-      }
-    }
-    if (extra.length === 0) return filled === out.length ? out : out.subarray(0, filled);
-    return concatBytes([out.subarray(0, filled), ...extra]);
-  }
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
-}
-
 /** Reads a whole response body as UTF-8 text. */
 export async function bodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
-  return new TextDecoder().decode(await collectBody(body));
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : concatBytes(chunks));
 }
 
 /**

@@ -38,15 +38,6 @@ export function remoteError(
   });
 }
 
-/** The {@link RemoteErrorDetails} behind `error`, when it came from {@link remoteError}. */
-export function remoteDetails(error: unknown): RemoteErrorDetails | undefined {
-  if (!FusioError.is(error)) return undefined;
-  const cause = error.cause as Partial<RemoteErrorDetails> | undefined;
-  return typeof cause === "object" && cause !== null && typeof cause.status === "number"
-    ? (cause as RemoteErrorDetails)
-    : undefined;
-}
-
 /**
  * Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds from `now`.
  * Returns undefined when absent or unreadable.

@@ -1,5 +1,6 @@
-export { bodyText, collectBody, concatBytes, discardBody, readBodyInto } from "./body.ts";
-export { parseRetryAfter, type RemoteErrorDetails, remoteDetails, remoteError } from "./errors.ts";
+export { bodyText, concatBytes, discardBody, readBodyInto } from "./body.ts";
+export { collectBody } from "./collect.ts";
+export { parseRetryAfter, type RemoteErrorDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
 export {
   backoffDelay,
@@ -7,6 +8,7 @@ export {
   isRetryableStatus,
   type RetryOptions,
   type RetryPolicy,
+  remoteDetails,
   retryPolicy,
   sleep,
   type WithRetryOptions,

@@ -1,5 +1,5 @@
 import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
-import { remoteDetails } from "./errors.ts";
+import type { RemoteErrorDetails } from "./errors.ts";
 
 /**
  * How remote backends repeat failed requests: exponential backoff with full jitter (a random
@@ -116,4 +116,13 @@ export function sleep(ms: number, signal: AbortSignalLike | undefined, context: 
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** The {@link RemoteErrorDetails} behind `error`, when it came from {@link remoteError}. */
+export function remoteDetails(error: unknown): RemoteErrorDetails | undefined {
+  if (!FusioError.is(error)) return undefined;
+  const cause = error.cause as Partial<RemoteErrorDetails> | undefined;
+  return typeof cause === "object" && cause !== null && typeof cause.status === "number"
+    ? (cause as RemoteErrorDetails)
+    : undefined;
 }

@@ -6,7 +6,8 @@ import {
   type HttpResponse,
   type Path,
 } from "@fusio/core";
-import { bodyText, type RetryPolicy, sendRequest, withRetry } from "@fusio/http";
+import { type RetryPolicy, withRetry } from "@fusio/http/retry";
+import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
 
@@ -30,8 +31,8 @@ export interface CallContext extends ErrorContext {
 export interface ClientConfig {
   readonly account: string;
   readonly container: string;
-  /** The Blob endpoint without a trailing slash. */
-  readonly endpoint: string;
+  /** The Blob endpoint (its path without a trailing slash). */
+  readonly url: URL;
   readonly authorizer: Authorizer;
   readonly http: HttpClient;
   readonly retry: RetryPolicy;
@@ -65,13 +66,14 @@ export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= i
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
   readonly config: ClientConfig;
-  readonly #origin: string;
+  /** The endpoint's origin; a blob's URL is `origin + path(key)`. */
+  readonly origin: string;
   readonly #containerPath: string;
 
   constructor(config: ClientConfig) {
     this.config = config;
-    const url = new URL(config.endpoint);
-    this.#origin = url.origin;
+    const url = config.url;
+    this.origin = url.origin;
     this.#containerPath = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(config.container)}`;
   }
 
@@ -80,11 +82,6 @@ export class BlobClient {
     return key === undefined
       ? this.#containerPath
       : `${this.#containerPath}/${key.split("/").map(encodeURIComponent).join("/")}`;
-  }
-
-  /** The blob's URL without authorization. */
-  url(key: string): string {
-    return this.#origin + this.path(key);
   }
 
   /**
@@ -122,23 +119,13 @@ export class BlobClient {
         if (extra !== "") search += `${search === "" ? "?" : "&"}${extra}`;
         const response = await sendRequest(
           this.config.http,
-          { method: request.method, url: this.#origin + path + search, headers, body },
+          { method: request.method, url: this.origin + path + search, headers, body },
           { timeout: timeoutFor(this.config.timeout, body), signal: context.signal, context: errorContext },
         );
         const status = response.status;
         if (status >= 200 && status < 300) return handle(response);
-        let text = "";
-        if (request.method === "HEAD") {
-          await drain(response.body);
-        } else {
-          try {
-            text = await bodyText(response.body);
-          } catch {
-            // The status and headers still say what went wrong.
-          }
-        }
         // Error responses are mapped by internal/errors.ts, loaded with the first one.
-        throw (await extras()).azureError(response.status, response.headers, text, errorContext);
+        throw await (await extras()).responseError(response, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );
@@ -158,4 +145,15 @@ export async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const _ of body) {
     // discard
   }
+}
+
+/** The size of blob `key` (Get Blob Properties). @throws FusioError `NotFound` when it is missing. */
+export async function blobSize(
+  client: BlobClient,
+  key: string,
+  op: string,
+  signal: AbortSignalLike | undefined,
+): Promise<number> {
+  const response = await client.call({ method: "HEAD", key }, { op, path: key, signal, idempotent: true });
+  return Number(response.headers.get("content-length") ?? 0);
 }

@@ -1,5 +1,5 @@
-import type { ErrorContext, ErrorKind, FusioError } from "@fusio/core";
-import { parseRetryAfter, remoteError } from "@fusio/http";
+import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
+import { bodyText, parseRetryAfter, remoteError } from "@fusio/http";
 import { parseXml, xmlText } from "@fusio/http/xml";
 
 /** How one Azure error maps to a kind, and whether repeating the request may help. */
@@ -91,4 +91,15 @@ export function azureError(
     context,
     mapping.retryable,
   );
+}
+
+/** {@link azureError} for an error response, with its body read (a HEAD answer has none). */
+export async function responseError(response: HttpResponse, context: ErrorContext): Promise<FusioError> {
+  let text = "";
+  try {
+    text = await bodyText(response.body);
+  } catch {
+    // The status and headers still say what went wrong.
+  }
+  return azureError(response.status, response.headers, text, context);
 }

@@ -1,6 +1,6 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
-import { decodeXmlText } from "@fusio/http";
+import { decodeXmlText } from "@fusio/http/xml-text";
 import type { BlobProperties } from "../block-writer.ts";
 
 /** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */

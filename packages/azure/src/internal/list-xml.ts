@@ -104,6 +104,15 @@ export class ListOrder {
   end(): ListedItem[] {
     return this.#held.splice(0);
   }
+
+  /** Accepts one page (`last`: the listing's last); returns the items now ready, in fusio order. */
+  page(items: ListedItem[], last: boolean): ListedItem[] {
+    // Azurite groups a page's prefixes after its blobs; the service interleaves them. Either way
+    // a page is one contiguous range of names, so sorting it restores the service order.
+    items.sort((a, b) => Path.compare(a.name, b.name));
+    const ready = items.flatMap((item) => this.push(item));
+    return last ? ready.concat(this.end()) : ready;
+  }
 }
 
 /** The service-order key a listing must reach before `key` is safe to yield ("" if at once). */

@@ -6,15 +6,28 @@ import {
   type CasCondition,
   checkBytes,
   checkCasCondition,
+  type ErrorContext,
+  type File,
+  type FileMeta,
   FusioError,
+  type HttpResponse,
   type Path,
   type PutConditionalOptions,
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, collectBody, sleep } from "@fusio/http";
-import { type ExistingBlob, propertyHeaders } from "../block-writer.ts";
-import { type BlobClient, type BlobRequest, blobName, type CallContext, errorContext } from "./client.ts";
+import { bodyText, collectBody, concatBytes, sleep } from "@fusio/http";
+import type { FileState } from "../azure-file.ts";
+import { BlockWriter, type ExistingBlob, propertyHeaders } from "../block-writer.ts";
+import {
+  type BlobClient,
+  type BlobRequest,
+  blobName,
+  blobSize,
+  type CallContext,
+  drain,
+  errorContext,
+} from "./client.ts";
 import { parseListPage, quoteEtag } from "./list-xml.ts";
 import { signBlobSas } from "./sas.ts";
 
@@ -44,10 +57,14 @@ export async function sourceAccess(
   return { query, headers: {} };
 }
 
-/** The blob's URL with what lets the service read it. */
-async function sourceUrl(client: BlobClient, blob: string, signal?: AbortSignalLike) {
+/** The blob's URL with what lets the service read it (a copy source). */
+export async function sourceUrl(
+  client: BlobClient,
+  blob: string,
+  signal?: AbortSignalLike,
+): Promise<{ url: string; headers: Record<string, string> }> {
   const access = await sourceAccess(client, blob, signal);
-  const url = client.url(blob);
+  const url = client.origin + client.path(blob);
   return { url: access.query === "" ? url : `${url}?${access.query}`, headers: access.headers };
 }
 
@@ -70,6 +87,142 @@ export async function describe(
   return { ...item, etag: item.etag };
 }
 
+/**
+ * `AzureBlobFs.open` of an append: the blob's size, ETag, properties and metadata (an append
+ * keeps them), or a new blob when it is missing and `create` is set.
+ */
+export async function openAppend(
+  client: BlobClient,
+  name: string,
+  create: boolean,
+  signal: AbortSignalLike | undefined,
+  context: ErrorContext,
+  file: (size: number, publish: boolean, existing?: ExistingBlob) => File,
+): Promise<File> {
+  const existing = await describe(client, name, signal);
+  if (existing === undefined) {
+    if (!create) throw new FusioError("NotFound", "no such blob", context);
+    return file(0, true);
+  }
+  // An empty blob is replaced by what is written (guarded by nothing: there is nothing to keep).
+  return file(existing.size, false, existing.size > 0 ? existing : undefined);
+}
+
+/** `AzureBlobFs.stat`: Get Blob Properties (size, modification time, ETag). */
+export async function stat(client: BlobClient, path: Path | string, options?: CallOptions): Promise<FileMeta> {
+  const key = toPath(path);
+  throwIfAborted(options?.signal, errorContext("stat", key));
+  if (key.isRoot) return { path: key, size: 0, isDirectory: true };
+  const response = await client.call(
+    { method: "HEAD", key: key.raw },
+    { op: "stat", path: key.raw, signal: options?.signal, idempotent: true },
+  );
+  const modified = response.headers.get("last-modified");
+  const meta: { path: Path; size: number; lastModified?: Date; etag?: string } = {
+    path: key,
+    size: Number(response.headers.get("content-length") ?? 0),
+  };
+  if (modified !== null) meta.lastModified = new Date(modified);
+  const etag = quoteEtag(response.headers.get("etag"));
+  if (etag !== undefined) meta.etag = etag;
+  return meta;
+}
+
+/** `AzureBlobFs.remove`: Delete Blob with its snapshots; a missing blob is fine. */
+export async function remove(client: BlobClient, path: Path | string, options?: CallOptions): Promise<void> {
+  const key = toPath(path);
+  const context = errorContext("remove", key);
+  throwIfAborted(options?.signal, context);
+  const name = blobName(key, context);
+  try {
+    await client.call(
+      { method: "DELETE", key: name, headers: { "x-ms-delete-snapshots": "include" } },
+      { op: "remove", path: name, signal: options?.signal, idempotent: true },
+    );
+  } catch (error) {
+    if (!FusioError.is(error, "NotFound")) throw error;
+  }
+}
+
+/** `AzureBlobFs.link`: Blob Storage has none. */
+export async function link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
+  const source = toPath(from);
+  toPath(to);
+  const context = errorContext("link", source);
+  throwIfAborted(options?.signal, context);
+  throw new FusioError("Unsupported", "Azure Blob Storage has no links", context);
+}
+
+/** The block writer of an `AzureBlobFile` whose bytes reached a block, fed what it buffered so far. */
+export async function startBlocks(state: FileState, key: string, buffered: Uint8Array[]): Promise<BlockWriter> {
+  const { client, blockSize, concurrency, existing, onProgress } = state;
+  const writer = new BlockWriter({
+    client,
+    key,
+    blockSize,
+    concurrency,
+    existing,
+    onProgress: onProgress && ((loaded) => onProgress({ loaded, path: key })),
+  });
+  if (buffered.length > 0) await writer.write(concatBytes(buffered));
+  return writer;
+}
+
+/**
+ * `AzureBlobFile.close` with a block writer: commits, or discards the staged blocks when the
+ * caller aborted (the service drops uncommitted blocks after a week) or the commit failed.
+ */
+export async function closeBlocks(
+  pending: Promise<BlockWriter>,
+  signal: AbortSignalLike | undefined,
+  context: ErrorContext,
+): Promise<void> {
+  const writer = await pending.catch(() => undefined);
+  if (signal?.aborted) {
+    await writer?.abort(signal.reason);
+    throwIfAborted(signal, context);
+  }
+  // A writer that failed to start rethrows its failure here.
+  const active = writer ?? (await pending);
+  try {
+    await active.commit(signal);
+  } catch (error) {
+    await active.abort(error);
+    throw error;
+  }
+}
+
+/**
+ * Why a ranged read's answer is unusable (`AzureBlobFile.readExactAt`): not a 206 for the range
+ * asked (`Remote`), or a range that ends before `pos + length` (`UnexpectedEof`). Drains the body.
+ */
+export async function rangeError(
+  response: HttpResponse,
+  range: RegExpExecArray | null,
+  pos: number,
+  length: number,
+  context: ErrorContext,
+): Promise<FusioError> {
+  await drain(response.body);
+  if (response.status !== 206 || range === null || Number(range[1]) !== pos) {
+    return new FusioError("Remote", `the server did not answer the range with 206 (got ${response.status})`, {
+      ...context,
+      status: response.status,
+    });
+  }
+  return new FusioError("UnexpectedEof", `read of ${length} bytes at ${pos} passes the end (${range[3]})`, context);
+}
+
+/** A body that ended before its announced length (retryable). */
+export function shortBody(got: number, expected: number, context: ErrorContext): FusioError {
+  return new FusioError("Io", `the response body ended after ${got} of ${expected} bytes`, {
+    op: context.op,
+    path: context.path,
+    backend: "azure",
+    retryable: true,
+  });
+}
+
 /** A whole (or tail) GET whose body must match its Content-Length. */
 function readAll(
   client: BlobClient,
@@ -80,25 +233,17 @@ function readAll(
     const length = Number(response.headers.get("content-length") ?? Number.NaN);
     const known = Number.isSafeInteger(length);
     const data = await collectBody(response.body, known ? length : undefined);
-    if (known && data.length !== length) {
-      throw new FusioError("Io", `the response body ended after ${data.length} of ${length} bytes`, {
-        op: context.op,
-        path: context.path,
-        backend: "azure",
-        retryable: true,
-      });
-    }
+    if (known && data.length !== length) throw shortBody(data.length, length, context);
     return { data, etag: response.headers.get("etag") };
   });
 }
 
-/** `AzureBlobFile.readToEndAt`; `size` is the blob's current size, asked only after a 416. */
+/** `AzureBlobFile.readToEndAt`. */
 export async function readToEnd(
   client: BlobClient,
   key: string,
   pos: number,
   signal: AbortSignalLike | undefined,
-  size: () => Promise<number>,
 ): Promise<Uint8Array> {
   // Without a range an empty blob reads fine; a range at the end is unsatisfiable (416).
   const headers: Record<string, string> = pos === 0 ? {} : { "x-ms-range": `bytes=${pos}-` };
@@ -109,7 +254,7 @@ export async function readToEnd(
   } catch (error) {
     if (!FusioError.is(error, "UnexpectedEof")) throw error;
     // 416: `pos` is at or past the end; at the end is an empty read.
-    if ((await size()) === pos) return new Uint8Array(0);
+    if ((await blobSize(client, key, "size", signal)) === pos) return new Uint8Array(0);
     throw error;
   }
 }
