@@ -15,8 +15,11 @@ export interface S3Compat {
    */
   unquotedIfMatch?: boolean | undefined;
   /**
-   * Also send the old ETag guard of UploadPartCopy as `x-amz-copy-if-match`: RGW Pacific ignores
-   * the standard `x-amz-copy-source-if-match` and reads that name instead.
+   * RGW Pacific's copy guards: it reads CopyObject's ETag guard as `x-amz-copy-if-match`, not the
+   * standard `x-amz-copy-source-if-match`, and ignores any guard on UploadPartCopy. With this
+   * set, CopyObject sends both names, and an upload made of copied parts (an append spliced
+   * server-side, a copy above 5 GiB) checks with a HEAD before completing that the copied
+   * object still has the ETag the copy started from.
    */
   copyIfMatchHeader?: boolean | undefined;
   /**
@@ -87,5 +90,9 @@ export interface S3FsOptions {
   onProgress?: ((progress: { loaded: number; path: string }) => void) | undefined;
 }
 
+/** S3's smallest part (but the last). */
 export const MIN_PART_SIZE: number = 5 * 1024 * 1024;
+/** S3's largest part, and the largest CopyObject. */
 export const MAX_COPY_PART: number = 5 * 1024 * 1024 * 1024;
+/** S3's most parts in one multipart upload. */
+export const MAX_PARTS = 10_000;

@@ -1,14 +1,12 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
-import { bodyText, discardBody, escapeXml } from "@fusio/http";
+import { bodyText, discardBody } from "@fusio/http/body";
 import { parseXml, xmlText } from "@fusio/http/xml";
+import { escapeXml } from "@fusio/http/xml-text";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
 import type { ObjectHead } from "./head.ts";
 
-// The S3 limits (also in ../options.ts, which this lazily loaded module does not import so that
-// it shares no bundle chunk with the entry).
-export const MIN_PART_SIZE: number = 5 * 1024 * 1024;
-export const MAX_COPY_PART: number = 5 * 1024 * 1024 * 1024;
+export { MAX_COPY_PART, MIN_PART_SIZE } from "../options.ts";
 
 /** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
 export function ifMatchValue(client: S3Client, etag: string): string {
@@ -118,7 +116,6 @@ export class MultipartUpload {
       "x-amz-copy-source-range": `bytes=${range[0]}-${range[1]}`,
       "x-amz-copy-source-if-match": etag,
     };
-    if (this.#client.compat.copyIfMatchHeader) headers["x-amz-copy-if-match"] = etag;
     return this.#client.send(
       {
         method: "PUT",
@@ -144,12 +141,25 @@ export class MultipartUpload {
    * [CompleteMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html).
    * A 200 can still carry an `<Error>`: that is a failure, and retryable when the code says so.
    */
-  complete(etags: readonly string[], context: ErrorContext, signal: AbortSignalLike | undefined): Promise<void> {
+  async complete(
+    etags: readonly string[],
+    context: ErrorContext,
+    signal: AbortSignalLike | undefined,
+    copiedFrom?: { readonly key: string; readonly etag: string },
+  ): Promise<void> {
+    // RGW Pacific ignores every ETag guard on UploadPartCopy (see `S3Compat.copyIfMatchHeader`):
+    // make sure the source of the copied parts did not change while they were copied.
+    if (copiedFrom && this.#client.compat.copyIfMatchHeader) {
+      const now = await this.#client.head(copiedFrom.key, context, signal);
+      if (now?.etag !== copiedFrom.etag) {
+        throw new FusioError("PreconditionFailed", "the copied object changed while it was copied", context);
+      }
+    }
     const parts = etags
       .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`)
       .join("");
     const body = new TextEncoder().encode(`<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`);
-    return this.#client.send(
+    await this.#client.send(
       {
         method: "POST",
         key: this.key,
@@ -197,4 +207,40 @@ function readXml(text: string, name: string): string | undefined {
 
 function remoteFailure(message: string, context: ErrorContext): FusioError {
   return new FusioError("Remote", message, { ...context, retryable: true });
+}
+
+/**
+ * Copies bytes `[0, end)` of `source` into `upload` as parts 1, 2, ... of `step` bytes (the
+ * last one shorter), each guarded by `etag`, at most `concurrency` at once. Once one fails no
+ * further part starts, and it rejects when those in flight have settled; the caller aborts the
+ * upload.
+ */
+export async function copyRanges(
+  upload: MultipartUpload,
+  source: string,
+  etag: string,
+  end: number,
+  step: number,
+  concurrency: number,
+  context: ErrorContext,
+  signal: AbortSignalLike | undefined,
+): Promise<string[]> {
+  const count = Math.ceil(end / step);
+  const etags: string[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const copy = async (): Promise<void> => {
+    while (next < count && failure === undefined) {
+      const index = next++;
+      const range = [index * step, Math.min(end, (index + 1) * step) - 1] as const;
+      try {
+        etags[index] = await upload.uploadPartCopy(index + 1, source, range, etag, context, signal);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, copy));
+  if (failure !== undefined) throw failure.error;
+  return etags;
 }

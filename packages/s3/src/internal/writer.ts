@@ -7,7 +7,7 @@ import { PartScheduler } from "@fusio/http/part-scheduler";
 import type { S3Client } from "./client.ts";
 import { readFrom } from "./extras.ts";
 import type { ObjectHead } from "./head.ts";
-import { ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
+import { copyRanges, ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
 
 /**
  * Bytes written by one `S3File` once they reach a part, or whenever the handle appends to an
@@ -94,7 +94,9 @@ export class Writer {
     }
     const parts = await scheduler.finish(signal);
     const { upload, copied } = await this.#ensureUpload(signal);
-    await upload.complete([...copied, ...parts], context, signal);
+    const head = this.#head;
+    const copiedFrom = this.#splice && head ? { key: this.#key, etag: head.etag } : undefined;
+    await upload.complete([...copied, ...parts], context, signal, copiedFrom);
   }
 
   /** After a failure: stops part uploads and aborts the multipart upload. */
@@ -113,13 +115,18 @@ export class Writer {
       const upload = await MultipartUpload.create(client, this.#key, head ? preserved(head) : {}, context, signal);
       if (!this.#splice || head === undefined) return { upload, copied: [] };
       try {
-        const step = client.compat.equalParts ? this.#client.partSize : MAX_COPY_PART;
-        const copies: Promise<string>[] = [];
-        for (let start = 0; start < this.#copiedEnd; start += step) {
-          const range = [start, Math.min(this.#copiedEnd, start + step) - 1] as const;
-          copies.push(upload.uploadPartCopy(copies.length + 1, this.#key, range, head.etag, context, signal));
-        }
-        return { upload, copied: await Promise.all(copies) };
+        const step = client.compat.equalParts ? client.partSize : MAX_COPY_PART;
+        const copied = await copyRanges(
+          upload,
+          this.#key,
+          head.etag,
+          this.#copiedEnd,
+          step,
+          client.concurrency,
+          context,
+          signal,
+        );
+        return { upload, copied };
       } catch (error) {
         await upload.abort(context).catch(() => undefined);
         throw error;
