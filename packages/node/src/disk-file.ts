@@ -1,14 +1,10 @@
 import fs from "node:fs";
-import {
-  type AbortSignalLike,
-  abortError,
-  type CallOptions,
-  type ErrorContext,
-  type File,
-  FusioError,
-  type Path,
-  type SyncLevel,
-} from "@fusio/core";
+import "@fusio/core/dispose";
+import type { File } from "@fusio/core";
+import { FusioError } from "@fusio/core/errors";
+import type { SyncLevel } from "@fusio/core/options";
+import type { Path } from "@fusio/core/path";
+import { type AbortSignalLike, abortError, type CallOptions, type ErrorContext } from "@fusio/core/signal";
 import { closeFd } from "./internal/io.ts";
 import { loadMore, more, nativeError } from "./internal/lazy.ts";
 

@@ -1,24 +1,22 @@
 import fs from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type AbortSignalLike,
-  type CallOptions,
-  type Capabilities,
-  type CasCondition,
-  type CasFs,
-  type ErrorContext,
-  type File,
-  type FileMeta,
-  FusioError,
-  type ListOptions,
-  normalizeOpenOptions,
-  type OpenOptions,
-  type Path,
-  type PutConditionalOptions,
-  throwIfAborted,
-  toPath,
+import type {
+  CallOptions,
+  Capabilities,
+  CasCondition,
+  CasFs,
+  File,
+  FileMeta,
+  ListOptions,
+  PutConditionalOptions,
 } from "@fusio/core";
+// The always-loaded code imports core's own entry points, not its index: a bundler that splits
+// code would count every module the index re-exports as reached (see the core README).
+import { FusioError } from "@fusio/core/errors";
+import { normalizeOpenOptions, type OpenOptions } from "@fusio/core/options";
+import { type Path, toPath } from "@fusio/core/path";
+import { type AbortSignalLike, type ErrorContext, throwIfAborted } from "@fusio/core/signal";
 import { DiskFile, type DiskWriter } from "./disk-file.ts";
 import { closeFd, codeOf, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
 import { loadMore, nativeError } from "./internal/lazy.ts";
