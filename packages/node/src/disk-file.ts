@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import "@fusio/core/dispose";
 import type { File } from "@fusio/core";
-import { FusioError } from "@fusio/core/errors";
+import type { FusioError } from "@fusio/core/errors";
 import type { SyncLevel } from "@fusio/core/options";
 import type { Path } from "@fusio/core/path";
 import { type AbortSignalLike, abortError, type CallOptions, type ErrorContext } from "@fusio/core/signal";
@@ -106,17 +106,15 @@ export class DiskFile implements File {
 
   readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
     const h = this.#h;
-    if (!(buf instanceof Uint8Array)) {
-      return Promise.reject(badArgument("buf must be a Uint8Array", context(h, "readExactAt")));
-    }
-    const refused = badPosition(h, "readExactAt", pos);
-    if (refused) return Promise.reject(refused);
-    const length = buf.length;
-    // The common case in one test: open for reading, no signal, no runtime writer, not empty.
-    if (!h.plain || options?.signal !== undefined || length === 0) {
-      if (length === 0 || h.writer || refuse(h, "readExactAt", "read", options)) {
-        return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos));
-      }
+    const length = buf?.length;
+    // The common case in one test each: valid arguments; open for reading, no signal, no
+    // runtime writer, not empty. Anything else (and its errors) goes to the lazily loaded part.
+    if (
+      !(buf instanceof Uint8Array && Number.isSafeInteger(pos) && pos >= 0) ||
+      ((!h.plain || options?.signal !== undefined || length === 0) &&
+        (length === 0 || h.writer || refusal(h, "read", options)))
+    ) {
+      return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos), { buf, pos });
     }
     h.busy++;
     // Callbacks are inline and anonymous: a named closure per call costs a `__name` wrapper
@@ -136,9 +134,7 @@ export class DiskFile implements File {
 
   readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
     const h = this.#h;
-    const refused = badPosition(h, "readToEndAt", pos);
-    if (refused) return Promise.reject(refused);
-    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos));
+    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos), { pos });
   }
 
   size(options?: CallOptions): Promise<number> {
@@ -148,11 +144,10 @@ export class DiskFile implements File {
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
     const h = this.#h;
-    if (!(data instanceof Uint8Array)) {
-      return Promise.reject(badArgument("data must be a Uint8Array", context(h, "writeAll")));
+    if (!(data instanceof Uint8Array) || refusal(h, "write", options) || h.error) {
+      // Refused (after an earlier failed append: with that failure).
+      return rare(h, "writeAll", "write", options, () => Promise.reject(h.error), { data });
     }
-    const refused = refuse(h, "writeAll", "write", options) ?? h.error;
-    if (refused) return Promise.reject(refused);
     // A runtime writer may take the bytes at once, without a job or a turn of the queue.
     if (h.writer && !h.writing && data.length > 0) return (more as NonNullable<typeof more>).writeNow(h, data);
     return new Promise<void>((resolve, reject) => {
@@ -207,40 +202,39 @@ export function context(h: Handle, op: string): ErrorContext {
   return { op, path: h.path.raw, backend: h.kind };
 }
 
-/** The reason a call must not start, or undefined. */
-function refuse(
-  h: Handle,
-  op: string,
-  access: "read" | "write" | undefined,
-  options: CallOptions | undefined,
-): FusioError | undefined {
-  if (options?.signal?.aborted) return abortError(options.signal, context(h, op));
-  if (h.closed) return new FusioError("Closed", "the file is closed", context(h, op));
-  if (access === "read" ? !h.read : access === "write" && !h.write) {
-    return new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context(h, op));
-  }
-  return undefined;
+/**
+ * @internal Why a call must not start (its error's kind; the lazily loaded part makes the
+ * error), or undefined. Taken when the call is made: a later close does not refuse it.
+ */
+export type Refusal = "Aborted" | "Closed" | "PermissionDenied";
+
+function refusal(h: Handle, access: Access, options: CallOptions | undefined): Refusal | undefined {
+  if (options?.signal?.aborted) return "Aborted";
+  if (h.closed) return "Closed";
+  return (access === "read" ? !h.read : access === "write" && !h.write) ? "PermissionDenied" : undefined;
 }
 
+/** @internal What a call needs the handle opened for. */
+export type Access = "read" | "write" | undefined;
+
 /**
- * Runs a call of the lazily loaded part (loading it first): refused at once like any other
- * call, and counted as in flight, so that `close` waits for it.
+ * Runs a call of the lazily loaded part (loading it first). Whether it may start is decided
+ * now, and a call that may is counted as in flight, so that `close` waits for it; the checks
+ * of `args` (positions, byte arrays), which come first, and the errors are in the lazy part.
  */
-async function rare<T>(
+function rare<T>(
   h: Handle,
   op: string,
-  access: "read" | "write" | undefined,
+  access: Access,
   options: CallOptions | undefined,
   run: (calls: NonNullable<typeof more>) => Promise<T>,
+  args?: Record<string, unknown>,
 ): Promise<T> {
-  const refused = refuse(h, op, access, options);
-  if (refused) throw refused;
-  h.busy++;
-  try {
-    return await run(more ?? (await loadMore()));
-  } finally {
-    done(h);
-  }
+  const refused = refusal(h, access, options);
+  if (!refused) h.busy++;
+  return (more ? Promise.resolve(more) : loadMore()).then((calls) =>
+    calls.settle(h, op, access, refused, options, run, args),
+  );
 }
 
 /** @internal A call that counted itself in flight has settled. */
@@ -320,15 +314,4 @@ async function shut(h: Handle, discard: boolean): Promise<void> {
     failure ??= error;
   }
   if (failure !== undefined) throw await nativeError(failure, context(h, "close"));
-}
-
-/** @internal */
-export function badArgument(message: string, context: ErrorContext): FusioError {
-  return new FusioError("InvalidArgument", message, context);
-}
-
-function badPosition(h: Handle, op: string, pos: number): FusioError | undefined {
-  return Number.isSafeInteger(pos) && pos >= 0
-    ? undefined
-    : badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context(h, op));
 }

@@ -4,13 +4,44 @@
 // disk-file.ts has already refused calls that must not start and counted the call as in flight.
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
-import { FusioError, type SyncLevel } from "@fusio/core";
-import { badArgument, context, done, drain, type Handle, next, type WriteJob } from "../disk-file.ts";
+import { abortError, type CallOptions, checkBytes, checkPosition, FusioError, type SyncLevel } from "@fusio/core";
+import { type Access, context, done, drain, type Handle, next, type Refusal, type WriteJob } from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
 import { call, fstat } from "./io.ts";
 import { fsyncFd, syncDir } from "./io-more.ts";
+import { more } from "./lazy.ts";
 
 const DONE: Promise<void> = Promise.resolve();
+type Calls = typeof import("./more.ts");
+
+/**
+ * A call `rare` in disk-file.ts handed over: its arguments are checked (`pos` is a position,
+ * the others byte arrays), then it is refused as decided when it was made, or run. A call that
+ * was not refused was counted as in flight.
+ */
+export async function settle<T>(
+  h: Handle,
+  op: string,
+  access: Access,
+  refused: Refusal | undefined,
+  options: CallOptions | undefined,
+  run: (calls: Calls) => Promise<T>,
+  args: Record<string, unknown> = {},
+): Promise<T> {
+  try {
+    const where = context(h, op);
+    for (const [name, value] of Object.entries(args)) {
+      if (name === "pos") checkPosition(value as number, name, where);
+      else checkBytes(value, name, where);
+    }
+    if (refused === "Aborted") throw abortError(options?.signal, where);
+    if (refused === "Closed") throw new FusioError("Closed", "the file is closed", where);
+    if (refused) throw new FusioError(refused, `the file was not opened for ${access}ing`, where);
+    return await run(more as Calls); // set: this module is part of it
+  } finally {
+    if (!refused) done(h);
+  }
+}
 
 /** Continues a short positional read (or settles it); `filled` bytes of `buf` are filled. */
 export function readMore<T extends Uint8Array>(
@@ -110,7 +141,9 @@ export async function flush(h: Handle): Promise<void> {
 }
 
 export async function sync(h: Handle, level: SyncLevel): Promise<void> {
-  if (level !== "data" && level !== "all") throw badArgument(`unknown sync level ${String(level)}`, context(h, "sync"));
+  if (level !== "data" && level !== "all") {
+    throw new FusioError("InvalidArgument", `unknown sync level ${String(level)}`, context(h, "sync"));
+  }
   await drain(h);
   await syncNow(h, level);
 }
