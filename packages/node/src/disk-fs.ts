@@ -255,15 +255,11 @@ export class Root {
     return [key, context];
   }
 
-  /** The absolute path of `key` under the root (lexically; no check). */
+  /**
+   * The absolute path of `key` under the root (lexically; no check). On Windows, `key` must
+   * have passed `windowsKey` (which `resolve` runs).
+   */
   join(key: Path): string {
-    // On Windows `\` and `:` would be separators or drive letters inside one fusio segment.
-    if (sep === "\\" && /[\\:]/.test(key.raw)) {
-      throw new FusioError("InvalidPath", "`\\` and `:` are not allowed in local paths on Windows", {
-        op: "path",
-        path: key.raw,
-      });
-    }
     return join(this.path, key.raw);
   }
 
@@ -291,6 +287,7 @@ export class Root {
    * @throws FusioError `PermissionDenied` when a symlink leads outside the root.
    */
   async resolve(key: Path, context: ErrorContext): Promise<string> {
+    if (sep === "\\") (await loadMore()).windowsKey(key);
     const path = this.join(key);
     try {
       const root = await this.real();
@@ -308,30 +305,22 @@ export class Root {
   }
 }
 
-/** Whether following the links along `path` stays inside `root` (a real path). */
-async function confined(path: string, root: string): Promise<boolean> {
-  let current = path;
-  // Linux gives up after 40 links in one lookup; so does this check.
-  for (let links = 0; links <= 40; ) {
-    const real = await realpath(current).catch((error: unknown) => {
-      if (!isMissing(error)) throw error;
-    });
-    if (real !== undefined) return inside(real, root);
-    // `current` does not resolve: either a component is missing, or it is a dangling link
-    // (which `open` with O_CREAT would follow). Check where the link points, or walk up.
-    const target = await readlink(current).catch(() => undefined);
-    const parent = resolve(current, "..");
-    if (target === undefined) {
-      if (parent === current) return true;
-      current = parent;
-    } else {
-      links++;
-      const realParent = await realpath(parent);
-      if (!inside(realParent, root)) return false;
-      current = resolve(realParent, target);
-    }
-  }
-  return false;
+/**
+ * @internal Whether following the links along `path` stays inside `root` (a real path); `links`
+ * dangling links were followed on the way here.
+ */
+export async function confined(path: string, root: string, links = 0): Promise<boolean> {
+  const real = await realpath(path).catch((error: unknown) => {
+    if (!isMissing(error)) throw error;
+  });
+  if (real !== undefined) return inside(real, root);
+  // `path` does not resolve: either a component is missing (check its parent), or it is a
+  // dangling link, which `open` with O_CREAT would follow (the lazily loaded part checks where
+  // it points).
+  const target = await readlink(path).catch(() => undefined);
+  const parent = resolve(path, "..");
+  if (target !== undefined) return (await loadMore()).throughLink(parent, target, root, links);
+  return parent === path || confined(parent, root, links);
 }
 
 /** True when the real path `real` is the real `root` or below it. */
