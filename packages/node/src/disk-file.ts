@@ -114,7 +114,7 @@ export class DiskFile implements File {
       ((!h.plain || options?.signal !== undefined || length === 0) &&
         (length === 0 || h.writer || refusal(h, "read", options)))
     ) {
-      return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos), { buf, pos });
+      return rare(h, "readExactAt", "read", options, buf, pos);
     }
     h.busy++;
     // Callbacks are inline and anonymous: a named closure per call costs a `__name` wrapper
@@ -133,20 +133,18 @@ export class DiskFile implements File {
   }
 
   readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const h = this.#h;
-    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos), { pos });
+    return rare(this.#h, "readToEndAt", "read", options, pos);
   }
 
   size(options?: CallOptions): Promise<number> {
-    const h = this.#h;
-    return rare(h, "size", undefined, options, (calls) => calls.size(h));
+    return rare(this.#h, "size", undefined, options);
   }
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
     const h = this.#h;
     if (!(data instanceof Uint8Array) || refusal(h, "write", options) || h.error) {
       // Refused (after an earlier failed append: with that failure).
-      return rare(h, "writeAll", "write", options, () => Promise.reject(h.error), { data });
+      return rare(h, "writeAll", "write", options, data);
     }
     // A runtime writer may take the bytes at once, without a job or a turn of the queue.
     if (h.writer && !h.writing && data.length > 0) return (more as NonNullable<typeof more>).writeNow(h, data);
@@ -162,13 +160,11 @@ export class DiskFile implements File {
   }
 
   flush(options?: CallOptions): Promise<void> {
-    const h = this.#h;
-    return rare(h, "flush", undefined, options, (calls) => calls.flush(h));
+    return rare(this.#h, "flush", undefined, options);
   }
 
   sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    const h = this.#h;
-    return rare(h, "sync", undefined, options, (calls) => calls.sync(h, level));
+    return rare(this.#h, "sync", undefined, options, level);
   }
 
   /**
@@ -217,24 +213,25 @@ function refusal(h: Handle, access: Access, options: CallOptions | undefined): R
 /** @internal What a call needs the handle opened for. */
 export type Access = "read" | "write" | undefined;
 
+/** @internal The calls {@link rare} hands to the lazily loaded part. */
+export type RareCall = "readExactAt" | "readToEndAt" | "size" | "writeAll" | "flush" | "sync";
+
 /**
- * Runs a call of the lazily loaded part (loading it first). Whether it may start is decided
- * now, and a call that may is counted as in flight, so that `close` waits for it; the checks
- * of `args` (positions, byte arrays), which come first, and the errors are in the lazy part.
+ * Runs the call `op` (with the arguments after `h`) in the lazily loaded part, loading it
+ * first. Whether it may start is decided now, and a call that may is counted as in flight, so
+ * that `close` waits for it; the argument checks (which come first) and the errors are made
+ * there. Typed `never` to fit every method's own result type.
  */
-function rare<T>(
+function rare(
   h: Handle,
-  op: string,
+  op: RareCall,
   access: Access,
   options: CallOptions | undefined,
-  run: (calls: NonNullable<typeof more>) => Promise<T>,
-  args?: Record<string, unknown>,
-): Promise<T> {
+  ...args: unknown[]
+): Promise<never> {
   const refused = refusal(h, access, options);
   if (!refused) h.busy++;
-  return (more ? Promise.resolve(more) : loadMore()).then((calls) =>
-    calls.settle(h, op, access, refused, options, run, args),
-  );
+  return loadMore().then((calls) => calls.settle(h, op, access, refused, options, args));
 }
 
 /** @internal A call that counted itself in flight has settled. */
