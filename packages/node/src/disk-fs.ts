@@ -103,7 +103,7 @@ export class DiskFs implements CasFs {
     const key = toPath(path);
     const open = normalizeOpenOptions(options);
     const [, context] = this.#root.start("open", key, options.signal);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+    if (key.isRoot) throw (await loadMore()).refusal("root", context);
     const absolute = await this.#root.resolve(key, context);
     const openWriter = open.write ? this.#driver.openWriter : undefined;
     if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
@@ -119,7 +119,7 @@ export class DiskFs implements CasFs {
     if (!open.write) {
       // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
       try {
-        if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
+        if ((await fstat(fd)).isDirectory()) throw (await loadMore()).refusal("directory", context);
       } catch (error) {
         await closeFd(fd).catch(() => undefined);
         throw await nativeError(error, context);
@@ -291,13 +291,7 @@ export class Root {
     const path = this.join(key);
     try {
       const root = await this.real();
-      if (!this.follow && !(await confined(path, root))) {
-        throw new FusioError(
-          "PermissionDenied",
-          "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
-          context,
-        );
-      }
+      if (!this.follow && !(await confined(path, root))) throw (await loadMore()).refusal("outside", context);
     } catch (error) {
       throw await nativeError(error, context);
     }

@@ -129,3 +129,19 @@ export async function throughLink(parent: string, target: string, root: string, 
   const realParent = await realpath(parent);
   return links < 40 && inside(realParent, root) && confined(resolve(realParent, target), root, links + 1);
 }
+
+/** What `open` and `Root.resolve` refuse with (their text is kept out of the entry chunk). */
+const REFUSALS = {
+  root: ["IsADirectory", "the root is not a file"],
+  directory: ["IsADirectory", "the path is a directory"],
+  outside: [
+    "PermissionDenied",
+    "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
+  ],
+} as const;
+
+/** The error of a refusal of `open` or `Root.resolve`. */
+export function refusal(reason: keyof typeof REFUSALS, context: ErrorContext): FusioError {
+  const [kind, message] = REFUSALS[reason];
+  return new FusioError(kind, message, context);
+}
