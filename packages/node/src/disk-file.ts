@@ -1,11 +1,10 @@
-import fs from "node:fs";
 import "@fusio/core/dispose";
 import type { File } from "@fusio/core";
 import type { FusioError } from "@fusio/core/errors";
 import type { SyncLevel } from "@fusio/core/options";
 import type { Path } from "@fusio/core/path";
 import { type AbortSignalLike, abortError, type CallOptions, type ErrorContext } from "@fusio/core/signal";
-import { closeFd } from "./internal/io.ts";
+import { closeFd, fs } from "./internal/io.ts";
 import { loadMore, more, nativeError } from "./internal/lazy.ts";
 
 /**

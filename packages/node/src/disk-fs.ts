@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
@@ -18,7 +17,7 @@ import { normalizeOpenOptions, type OpenOptions } from "@fusio/core/options";
 import { type Path, toPath } from "@fusio/core/path";
 import { type AbortSignalLike, type ErrorContext, throwIfAborted } from "@fusio/core/signal";
 import { DiskFile, type DiskWriter } from "./disk-file.ts";
-import { closeFd, codeOf, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
+import { closeFd, codeOf, fs, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
 import { loadMore, nativeError } from "./internal/lazy.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
