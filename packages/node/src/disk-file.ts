@@ -32,8 +32,11 @@ export interface DiskFileInit {
   readonly read: boolean;
   readonly write: boolean;
   readonly syncOnClose: SyncLevel | undefined;
-  /** Directories to fsync at the first sync, because this open created the file (or them). */
-  readonly newDirectories: readonly string[] | undefined;
+  /**
+   * Set when this open created the file: its absolute path, and the first directory `mkdir -p`
+   * made for it, if any. The first sync fsyncs the directories whose entries changed.
+   */
+  readonly created: readonly [file: string, made: string | undefined] | undefined;
   readonly writer: DiskWriter | undefined;
 }
 
@@ -63,8 +66,8 @@ export interface Handle extends DiskFileInit {
   drained: Array<() => void>;
   /** Set by the first failed append or flush: every later write is refused with it. */
   error: FusioError | undefined;
-  /** The directories still to fsync at the first sync (`newDirectories`). */
-  dirs: readonly string[] | undefined;
+  /** `created`, until the first sync has fsynced the directories it changed. */
+  toSync: DiskFileInit["created"];
 }
 
 /**
@@ -88,7 +91,7 @@ export class DiskFile implements File {
       read: init.read,
       write: init.write,
       syncOnClose: init.syncOnClose,
-      newDirectories: init.newDirectories,
+      created: init.created,
       writer: init.writer,
       plain: init.read && !init.writer,
       closed: false,
@@ -99,7 +102,7 @@ export class DiskFile implements File {
       queue: [],
       drained: [],
       error: undefined,
-      dirs: init.newDirectories,
+      toSync: init.created,
     };
   }
 

@@ -16,7 +16,7 @@ import { FusioError } from "@fusio/core/errors";
 import { normalizeOpenOptions, type OpenOptions } from "@fusio/core/options";
 import { type Path, toPath } from "@fusio/core/path";
 import { type AbortSignalLike, type ErrorContext, throwIfAborted } from "@fusio/core/signal";
-import { DiskFile, type DiskWriter } from "./disk-file.ts";
+import { DiskFile, type DiskFileInit, type DiskWriter } from "./disk-file.ts";
 import { closeFd, codeOf, fs, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
 import { loadMore, nativeError } from "./internal/lazy.ts";
 
@@ -108,7 +108,7 @@ export class DiskFs implements CasFs {
     if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
     const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
-    let created: string[] | undefined;
+    let created: DiskFileInit["created"];
     try {
       if (open.create) [fd, created] = await create(absolute, flags);
       else fd = await openFd(absolute, flags);
@@ -131,7 +131,7 @@ export class DiskFs implements CasFs {
       read: open.read,
       write: open.write,
       syncOnClose: open.syncOnClose,
-      newDirectories: created,
+      created,
       writer: openWriter?.(fd),
     });
   }
@@ -183,10 +183,10 @@ export class DiskFs implements CasFs {
 }
 
 /**
- * Opens `path` with `flags | O_CREAT`, making its parent directories: the file and the
- * directories this open created, which the first sync fsyncs (a file that existed has none).
+ * Opens `path` with `flags | O_CREAT`, making its parent directories: the file, and when this
+ * open created it, its path and the first directory `mkdir -p` made (see `DiskFileInit.created`).
  */
-async function create(path: string, flags: number): Promise<[number, string[] | undefined]> {
+async function create(path: string, flags: number): Promise<[number, DiskFileInit["created"]]> {
   try {
     return [await openFd(path, flags), undefined]; // the common case: it exists
   } catch (error) {
@@ -194,24 +194,11 @@ async function create(path: string, flags: number): Promise<[number, string[] | 
   }
   const made = await mkdirs(dirname(path));
   try {
-    return [await openFd(path, flags | O_CREAT | O_EXCL), directoriesToSync(path, made)];
+    return [await openFd(path, flags | O_CREAT | O_EXCL), [path, made]];
   } catch (error) {
     // Created meanwhile, or a dangling link (checked to stay inside the root) to follow.
     if (codeOf(error) !== "EEXIST") throw error;
     return [await openFd(path, flags | O_CREAT), undefined];
-  }
-}
-
-/**
- * The directories whose entries changed when `file` was created: its own directory, and when
- * `mkdir -p` made directories (the first being `made`), each of those and the one above them.
- */
-function directoriesToSync(file: string, made: string | undefined): string[] {
-  const out: string[] = [];
-  const stop = made === undefined ? undefined : dirname(made);
-  for (let current = dirname(file); ; current = dirname(current)) {
-    out.push(current);
-    if (stop === undefined || current === stop || dirname(current) === current) return out;
   }
 }
 

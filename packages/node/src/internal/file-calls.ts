@@ -4,6 +4,7 @@
 // argument checks and refusals of the calls `rare` in disk-file.ts hands over (`settle`).
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
+import { dirname } from "node:path";
 import { abortError, type CallOptions, checkBytes, checkPosition, FusioError, type SyncLevel } from "@fusio/core";
 import {
   type Access,
@@ -168,9 +169,9 @@ async function syncNow(h: Handle, level: SyncLevel): Promise<void> {
     await fsyncFd(h.fd, level);
     // A new file survives a power cut only once its name is durable in its directory
     // (and, for directories `create` made, theirs in their parents).
-    if (h.dirs) {
-      for (const directory of h.dirs) await syncDir(directory);
-      h.dirs = undefined;
+    if (h.toSync) {
+      for (const directory of directoriesToSync(...h.toSync)) await syncDir(directory);
+      h.toSync = undefined;
     }
   } catch (error) {
     throw fromErrno(error, context(h, "sync"));
@@ -265,3 +266,16 @@ const RARE: Record<RareCall, (h: Handle, ...args: never[]) => Promise<unknown>> 
   flush,
   sync,
 };
+
+/**
+ * The directories whose entries changed when `file` was created: its own directory, and when
+ * `mkdir -p` made directories (the first being `made`), each of those and the one above them.
+ */
+function directoriesToSync(file: string, made: string | undefined): string[] {
+  const out: string[] = [];
+  const stop = made === undefined ? undefined : dirname(made);
+  for (let current = dirname(file); ; current = dirname(current)) {
+    out.push(current);
+    if (stop === undefined || current === stop || dirname(current) === current) return out;
+  }
+}
