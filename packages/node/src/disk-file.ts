@@ -52,7 +52,7 @@ export interface WriteJob {
  * @internal The state of one open file. The calls on the hot path (positional reads, appends,
  * close) are in this module; the rest (./internal/file-calls.ts) is loaded at its first use.
  */
-export interface Handle extends DiskFileInit {
+export interface Handle extends Omit<DiskFileInit, "created"> {
   /** Open for reading, not closed, no runtime writer: reads need no further checks. */
   plain: boolean;
   closed: boolean;
@@ -91,7 +91,6 @@ export class DiskFile implements File {
       read: init.read,
       write: init.write,
       syncOnClose: init.syncOnClose,
-      created: init.created,
       writer: init.writer,
       plain: init.read && !init.writer,
       closed: false,
