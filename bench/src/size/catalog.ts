@@ -28,7 +28,7 @@ export const KINDS: Record<JobKind, KindInfo> = {
     title: "S3: create a client from options, read bytes 100..199 of an object, write an object, list a prefix",
     floor: "aws4fetch",
     platforms: ["node", "browser"],
-    fusio: { packageName: "@fusio/s3", budgetGzip: 6000, ceilingGzip: 12700 },
+    fusio: { packageName: "@fusio/s3", budgetGzip: 6000, ceilingGzip: 12100 },
   },
   azure: {
     title: "Azure Blob: create a client from options, read bytes 100..199 of a blob, write a blob, list a prefix",

@@ -1,5 +1,5 @@
 import type { HttpClient } from "@fusio/core";
-import type { RetryOptions } from "@fusio/http";
+import type { RetryOptions } from "@fusio/http/retry";
 import type { CredentialsProvider } from "./credentials.ts";
 import type { S3Credentials, Signer } from "./signer.ts";
 

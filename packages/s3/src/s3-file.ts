@@ -11,8 +11,8 @@ import {
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
-import { concatBytes } from "@fusio/http";
-import type { S3Client } from "./internal/client.ts";
+import { concatBytes } from "@fusio/http/body";
+import { extras, type S3Client } from "./internal/client.ts";
 import type { ObjectHead } from "./internal/head.ts";
 import { readRangeInto } from "./internal/read.ts";
 import type { Writer } from "./internal/writer.ts";
@@ -93,7 +93,7 @@ export class S3File implements File {
     this.#check("readToEndAt", "read", options);
     // The size is known from the HEAD at open: reading from the end needs no (failing) request.
     if (this.#head !== undefined && pos === this.#head.size) return new Uint8Array(0);
-    return this.#client.readFrom(this.path.raw, pos, context, options?.signal);
+    return (await extras()).readFrom(this.#client, this.path.raw, pos, context, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {

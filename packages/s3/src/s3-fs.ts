@@ -18,16 +18,14 @@ import {
   throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http";
-import { S3Client } from "./internal/client.ts";
+import { bodyText, discardBody } from "@fusio/http/body";
+import { extras, S3Client } from "./internal/client.ts";
 import { headObject } from "./internal/head.ts";
 import { parseListPage } from "./internal/list-xml.ts";
 import type { S3FsOptions } from "./options.ts";
 import { S3File } from "./s3-file.ts";
 
-let extrasModule: Promise<typeof import("./internal/extras.ts")> | undefined;
 /** Copy and CAS, loaded at first use. */
-const extras = (): Promise<typeof import("./internal/extras.ts")> => (extrasModule ??= import("./internal/extras.ts"));
 
 /**
  * An S3 bucket (AWS or any S3-compatible server) as a fusio {@link CasFs}. Keys are `Path.raw`;

@@ -6,7 +6,10 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "@fusio/core";
-import { bodyText, discardBody, FetchHttpClient, type RetryOptions, sendRequest, withRetry } from "@fusio/http";
+import { bodyText, discardBody } from "@fusio/http/body";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { type RetryOptions, withRetry } from "@fusio/http/retry";
+import { sendRequest } from "@fusio/http/send";
 import { defaultSigner } from "#default-signer";
 import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
@@ -14,7 +17,6 @@ import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from ".
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
 import { headObject, type ObjectHead } from "./head.ts";
 import { type PutOptions, putObject } from "./put.ts";
-import { readFrom } from "./read.ts";
 
 let stampSecond = -1;
 let stamp = "";
@@ -28,6 +30,11 @@ function amzDate(): string {
   }
   return stamp;
 }
+
+let extrasModule: Promise<typeof import("./extras.ts")> | undefined;
+
+/** The lazily loaded operations (copy, CAS, reads to the end), loaded once at first use. */
+export const extras = (): Promise<typeof import("./extras.ts")> => (extrasModule ??= import("./extras.ts"));
 
 let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
@@ -135,11 +142,6 @@ export class S3Client {
   /** See {@link putObject}. */
   put(key: string, body: Uint8Array, options: PutOptions): Promise<string> {
     return putObject(this, key, body, options);
-  }
-
-  /** See {@link readFrom}. */
-  readFrom(key: string, pos: number, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<Uint8Array> {
-    return readFrom(this, key, pos, context, signal);
   }
 
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */

@@ -1,11 +1,13 @@
 // S3Fs operations the common read / write / list path does not need, loaded at first use:
-// server-side copy and the CAS pair.
+// server-side copy, the CAS pair, and reads to the end of an object.
 import type { AbortSignalLike, CasCondition, ErrorContext, PutConditionalOptions } from "@fusio/core";
 import { FusioError } from "@fusio/core";
 import { bodyText, collectBody, discardBody } from "@fusio/http";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
+import { headObject } from "./head.ts";
 import { ifMatchValue, MAX_COPY_PART, MultipartUpload, preserved } from "./multipart.ts";
+import { contentRange, eof, rangeEnd, truncated } from "./read.ts";
 
 /**
  * [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) up to
@@ -83,3 +85,43 @@ export async function putConditional(
   // Some servers omit the ETag of a conditional PUT: read it back.
   return (await client.head(key, context, options.signal))?.etag ?? "";
 }
+
+/** Bytes `[pos, size)` of `key`; `pos == size` is empty, `pos > size` is `UnexpectedEof`. */
+export function readFrom(
+  client: S3Client,
+  key: string,
+  pos: number,
+  context: ErrorContext,
+  signal: AbortSignalLike | undefined,
+): Promise<Uint8Array> {
+  const headers: Record<string, string> = pos > 0 ? { range: `bytes=${pos}-` } : {};
+  return client.send(
+    { method: "GET", key, headers, idempotent: true, context, signal, accept: [416] },
+    async (response) => {
+      if (response.status === 416) {
+        await discardBody(response.body);
+        // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
+        const star = contentRange(response)?.[3];
+        const total = star && star !== "*" ? Number(star) : (await headObject(client, key, context, signal))?.size;
+        if (total === pos) return new Uint8Array(0);
+        throw eof(context, `position ${pos} is past the end${total === undefined ? "" : ` (${total})`}`);
+      }
+      // A 200 to a ranged request: the server ignored Range and sent everything.
+      const skip = response.status === 206 ? 0 : pos;
+      const length =
+        response.status === 206
+          ? rangeEnd(response, pos, context) - pos + 1
+          : Number(response.headers.get("content-length") ?? Number.NaN);
+      const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
+      if (!Number.isNaN(length) && data.length !== length) throw truncated(context, data.length, length);
+      if (skip > data.length) throw eof(context, `position ${pos} is past the end (${data.length})`);
+      return skip ? data.slice(skip) : data;
+    },
+  );
+}
+
+// Not used here: re-exported so that a code-splitting bundler puts everything S3Fs loads at start
+// into the one chunk it shares between the entry and this lazily loaded module. Otherwise that
+// code is split across several chunks loading at start, each compressed on its own (esbuild,
+// S3 size job: see the commit that added this).
+export { S3Fs } from "../s3-fs.ts";

@@ -1,5 +1,5 @@
 import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
-import { discardBody } from "@fusio/http";
+import { discardBody } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
 
 /** What a HEAD tells about an object. */

@@ -1,5 +1,5 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
-import { decodeXmlText } from "@fusio/http";
+import { decodeXmlText } from "@fusio/http/xml-text";
 
 /** One object of a ListObjectsV2 page. */
 export interface ListedObject {

@@ -1,5 +1,5 @@
 import type { AbortSignalLike, ErrorContext } from "@fusio/core";
-import { discardBody } from "@fusio/http";
+import { discardBody } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
 
 /** Options of {@link putObject}. */

@@ -1,25 +1,25 @@
 import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { collectBody, discardBody, readBodyInto } from "@fusio/http";
+import { readBodyInto } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
-import { headObject } from "./head.ts";
 
 /** `Content-Range: bytes start-end/total` (total may be a star), or the star form of a 416. */
 const CONTENT_RANGE = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/;
 
-const contentRange = (response: HttpResponse): RegExpExecArray | null =>
+export const contentRange = (response: HttpResponse): RegExpExecArray | null =>
   CONTENT_RANGE.exec(response.headers.get("content-range")?.trim() ?? "");
 
-const eof = (context: ErrorContext, message: string): FusioError => new FusioError("UnexpectedEof", message, context);
+export const eof = (context: ErrorContext, message: string): FusioError =>
+  new FusioError("UnexpectedEof", message, context);
 
 const remote = (context: ErrorContext, message: string): FusioError =>
   new FusioError("Remote", `the server answered with ${message}`, context);
 
-const truncated = (context: ErrorContext, got: number, wanted: number): FusioError =>
+export const truncated = (context: ErrorContext, got: number, wanted: number): FusioError =>
   new FusioError("Io", `the body ended after ${got} of ${wanted} bytes`, { ...context, retryable: true });
 
 /** The last byte of a 206 that must start at `pos` (its `Content-Range` is checked). */
-function rangeEnd(response: HttpResponse, pos: number, context: ErrorContext): number {
+export function rangeEnd(response: HttpResponse, pos: number, context: ErrorContext): number {
   const match = contentRange(response);
   if (match?.[2] === undefined || Number(match[1]) !== pos) throw remote(context, "another range than asked");
   return Number(match[2]);
@@ -68,40 +68,6 @@ export function readRangeInto(
         throw remote(context, `status ${response.status} to a ranged GET`);
       }
       if (got !== target.length) throw truncated(context, got, target.length);
-    },
-  );
-}
-
-/** Bytes `[pos, size)` of `key`; `pos == size` is empty, `pos > size` is `UnexpectedEof`. */
-export function readFrom(
-  client: S3Client,
-  key: string,
-  pos: number,
-  context: ErrorContext,
-  signal: AbortSignalLike | undefined,
-): Promise<Uint8Array> {
-  const headers: Record<string, string> = pos > 0 ? { range: `bytes=${pos}-` } : {};
-  return client.send(
-    { method: "GET", key, headers, idempotent: true, context, signal, accept: [416] },
-    async (response) => {
-      if (response.status === 416) {
-        await discardBody(response.body);
-        // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
-        const star = contentRange(response)?.[3];
-        const total = star && star !== "*" ? Number(star) : (await headObject(client, key, context, signal))?.size;
-        if (total === pos) return new Uint8Array(0);
-        throw eof(context, `position ${pos} is past the end${total === undefined ? "" : ` (${total})`}`);
-      }
-      // A 200 to a ranged request: the server ignored Range and sent everything.
-      const skip = response.status === 206 ? 0 : pos;
-      const length =
-        response.status === 206
-          ? rangeEnd(response, pos, context) - pos + 1
-          : Number(response.headers.get("content-length") ?? Number.NaN);
-      const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
-      if (!Number.isNaN(length) && data.length !== length) throw truncated(context, data.length, length);
-      if (skip > data.length) throw eof(context, `position ${pos} is past the end (${data.length})`);
-      return skip ? data.slice(skip) : data;
     },
   );
 }

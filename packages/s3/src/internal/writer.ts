@@ -5,6 +5,7 @@ import type { AbortSignalLike, ErrorContext, NormalizedOpenOptions, Path } from 
 import { FusioError } from "@fusio/core";
 import { PartScheduler } from "@fusio/http/part-scheduler";
 import type { S3Client } from "./client.ts";
+import { readFrom } from "./extras.ts";
 import type { ObjectHead } from "./head.ts";
 import { ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
 
@@ -61,7 +62,7 @@ export class Writer {
       this.#prefixLoaded = true;
       if (head !== undefined && head.size > this.#copiedEnd) {
         const context = this.#context("writeAll");
-        const prefix = await this.#client.readFrom(this.#key, this.#copiedEnd, context, signal);
+        const prefix = await readFrom(this.#client, this.#key, this.#copiedEnd, context, signal);
         if (prefix.length !== head.size - this.#copiedEnd) {
           throw new FusioError("PreconditionFailed", "the object changed since it was opened", context);
         }
@@ -127,3 +128,9 @@ export class Writer {
     return this.#upload;
   }
 }
+
+// Not used here: re-exported so that a code-splitting bundler puts everything S3Fs loads at start
+// into the one chunk it shares between the entry and this lazily loaded module. Otherwise that
+// code is split across several chunks loading at start, each compressed on its own (esbuild,
+// S3 size job: see the commit that added this).
+export { S3Fs } from "../s3-fs.ts";
