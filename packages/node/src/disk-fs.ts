@@ -102,7 +102,7 @@ export class DiskFs implements CasFs {
     const key = toPath(path);
     const open = normalizeOpenOptions(options);
     const [, context] = this.#root.start("open", key, options.signal);
-    if (key.isRoot) throw (await loadMore()).refusal("root", context);
+    if (key.isRoot) throw (await loadMore()).refusalError("root", context);
     const absolute = await this.#root.resolve(key, context);
     const openWriter = open.write ? this.#driver.openWriter : undefined;
     if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
@@ -118,7 +118,7 @@ export class DiskFs implements CasFs {
     if (!open.write) {
       // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
       try {
-        if ((await fstat(fd)).isDirectory()) throw (await loadMore()).refusal("directory", context);
+        if ((await fstat(fd)).isDirectory()) throw (await loadMore()).refusalError("directory", context);
       } catch (error) {
         await closeFd(fd).catch(() => undefined);
         throw await nativeError(error, context);
@@ -277,7 +277,7 @@ export class Root {
     const path = this.join(key);
     try {
       const root = await this.real();
-      if (!this.follow && !(await confined(path, root))) throw (await loadMore()).refusal("outside", context);
+      if (!this.follow && !(await confined(path, root))) throw (await loadMore()).refusalError("outside", context);
     } catch (error) {
       throw await nativeError(error, context);
     }

@@ -141,7 +141,7 @@ const REFUSALS = {
 } as const;
 
 /** The error of a refusal of `open` or `Root.resolve`. */
-export function refusal(reason: keyof typeof REFUSALS, context: ErrorContext): FusioError {
+export function refusalError(reason: keyof typeof REFUSALS, context: ErrorContext): FusioError {
   const [kind, message] = REFUSALS[reason];
   return new FusioError(kind, message, context);
 }
