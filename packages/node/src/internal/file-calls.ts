@@ -45,7 +45,8 @@ export async function settle(
     if (op === "writeAll") checkBytes(args[0], "data", where);
     if (refused === "Aborted") throw abortError(options?.signal, where);
     if (refused === "Closed") throw new FusioError("Closed", "the file is closed", where);
-    if (refused) throw new FusioError(refused, `the file was not opened for ${access}ing`, where);
+    if (refused)
+      throw new FusioError(refused, `the file was not opened for ${access === "read" ? "reading" : "writing"}`, where);
     return (await RARE[op](h, ...(args as never[]))) as never;
   } finally {
     if (!refused) done(h);
