@@ -40,7 +40,7 @@ export const KINDS: Record<JobKind, KindInfo> = {
     title: "Local disk (Node): open, read 100 bytes at offset 1000, write a file",
     floor: "node-fs",
     platforms: ["node"],
-    fusio: { packageName: "@fusio/node", budgetGzip: 2000, ceilingGzip: 5300 },
+    fusio: { packageName: "@fusio/node", budgetGzip: 2000, ceilingGzip: 4600 },
   },
 };
 

@@ -115,8 +115,8 @@ export class Path {
    * characters outside the Basic Multilingual Plane.)
    */
   static compare(a: Path | string, b: Path | string): number {
-    const x = typeof a === "string" ? a : a.raw;
-    const y = typeof b === "string" ? b : b.raw;
+    const x = String(a); // a Path's `toString` is its raw key
+    const y = String(b);
     let i = 0;
     while (i < x.length && x[i] === y[i]) i++;
     if (i === x.length || i === y.length) return x.length - y.length;
@@ -187,7 +187,7 @@ export class Path {
 
   /** Same key. */
   equals(other: Path | string): boolean {
-    return this.raw === (typeof other === "string" ? other : other.raw);
+    return this.raw === String(other);
   }
 
   toString(): string {

@@ -172,6 +172,16 @@ describe("Path accessors", () => {
     );
   });
 
+  it("compare and equals take Paths and strings alike", () => {
+    expect(Path.compare(Path.parse("a/b"), "a/c")).toBeLessThan(0);
+    expect(Path.compare("b", Path.parse("a"))).toBeGreaterThan(0);
+    expect(Path.compare(Path.parse("x"), Path.parse("x"))).toBe(0);
+    expect(Path.parse("a/b").equals("a/b")).toBe(true);
+    expect(Path.parse("a/b").equals("a/b/")).toBe(false);
+    expect(Path.ROOT.equals("")).toBe(true);
+    expect(Path.ROOT.equals(Path.parse("a"))).toBe(false);
+  });
+
   it("toPath accepts Paths and parses strings", () => {
     const path = Path.parse("x/y");
     expect(toPath(path)).toBe(path);

@@ -1,15 +1,10 @@
-import fs from "node:fs";
-import {
-  type AbortSignalLike,
-  abortError,
-  type CallOptions,
-  type ErrorContext,
-  type File,
-  FusioError,
-  type Path,
-  type SyncLevel,
-} from "@fusio/core";
-import { closeFd } from "./internal/io.ts";
+import "@fusio/core/dispose";
+import type { File } from "@fusio/core";
+import type { FusioError } from "@fusio/core/errors";
+import type { SyncLevel } from "@fusio/core/options";
+import type { Path } from "@fusio/core/path";
+import { type AbortSignalLike, abortError, type CallOptions, type ErrorContext } from "@fusio/core/signal";
+import { closeFd, fs } from "./internal/io.ts";
 import { loadMore, more, nativeError } from "./internal/lazy.ts";
 
 /**
@@ -37,8 +32,11 @@ export interface DiskFileInit {
   readonly read: boolean;
   readonly write: boolean;
   readonly syncOnClose: SyncLevel | undefined;
-  /** Directories to fsync at the first sync, because this open created the file (or them). */
-  readonly newDirectories: readonly string[] | undefined;
+  /**
+   * Set when this open created the file: its absolute path, and the first directory `mkdir -p`
+   * made for it, if any. The first sync fsyncs the directories whose entries changed.
+   */
+  readonly created: readonly [file: string, made: string | undefined] | undefined;
   readonly writer: DiskWriter | undefined;
 }
 
@@ -54,7 +52,7 @@ export interface WriteJob {
  * @internal The state of one open file. The calls on the hot path (positional reads, appends,
  * close) are in this module; the rest (./internal/file-calls.ts) is loaded at its first use.
  */
-export interface Handle extends DiskFileInit {
+export interface Handle extends Omit<DiskFileInit, "created"> {
   /** Open for reading, not closed, no runtime writer: reads need no further checks. */
   plain: boolean;
   closed: boolean;
@@ -68,8 +66,8 @@ export interface Handle extends DiskFileInit {
   drained: Array<() => void>;
   /** Set by the first failed append or flush: every later write is refused with it. */
   error: FusioError | undefined;
-  /** The directories still to fsync at the first sync (`newDirectories`). */
-  dirs: readonly string[] | undefined;
+  /** `created`, until the first sync has fsynced the directories it changed. */
+  toSync: DiskFileInit["created"];
 }
 
 /**
@@ -93,7 +91,6 @@ export class DiskFile implements File {
       read: init.read,
       write: init.write,
       syncOnClose: init.syncOnClose,
-      newDirectories: init.newDirectories,
       writer: init.writer,
       plain: init.read && !init.writer,
       closed: false,
@@ -104,23 +101,21 @@ export class DiskFile implements File {
       queue: [],
       drained: [],
       error: undefined,
-      dirs: init.newDirectories,
+      toSync: init.created,
     };
   }
 
   readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
     const h = this.#h;
-    if (!(buf instanceof Uint8Array)) {
-      return Promise.reject(badArgument("buf must be a Uint8Array", context(h, "readExactAt")));
-    }
-    const refused = badPosition(h, "readExactAt", pos);
-    if (refused) return Promise.reject(refused);
-    const length = buf.length;
-    // The common case in one test: open for reading, no signal, no runtime writer, not empty.
-    if (!h.plain || options?.signal !== undefined || length === 0) {
-      if (length === 0 || h.writer || refuse(h, "readExactAt", "read", options)) {
-        return rare(h, "readExactAt", "read", options, (calls) => calls.readSlow(h, buf, pos));
-      }
+    const length = buf?.length;
+    // The common case in one test each: valid arguments; open for reading, no signal, no
+    // runtime writer, not empty. Anything else (and its errors) goes to the lazily loaded part.
+    if (
+      !(buf instanceof Uint8Array && Number.isSafeInteger(pos) && pos >= 0) ||
+      ((!h.plain || options?.signal !== undefined || length === 0) &&
+        (length === 0 || h.writer || refusal(h, "read", options)))
+    ) {
+      return rare(h, "readExactAt", "read", options, buf, pos);
     }
     h.busy++;
     // Callbacks are inline and anonymous: a named closure per call costs a `__name` wrapper
@@ -139,24 +134,19 @@ export class DiskFile implements File {
   }
 
   readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const h = this.#h;
-    const refused = badPosition(h, "readToEndAt", pos);
-    if (refused) return Promise.reject(refused);
-    return rare(h, "readToEndAt", "read", options, (calls) => calls.readToEndAt(h, pos));
+    return rare(this.#h, "readToEndAt", "read", options, pos);
   }
 
   size(options?: CallOptions): Promise<number> {
-    const h = this.#h;
-    return rare(h, "size", undefined, options, (calls) => calls.size(h));
+    return rare(this.#h, "size", undefined, options);
   }
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
     const h = this.#h;
-    if (!(data instanceof Uint8Array)) {
-      return Promise.reject(badArgument("data must be a Uint8Array", context(h, "writeAll")));
+    if (!(data instanceof Uint8Array) || refusal(h, "write", options) || h.error) {
+      // Refused (after an earlier failed append: with that failure).
+      return rare(h, "writeAll", "write", options, data);
     }
-    const refused = refuse(h, "writeAll", "write", options) ?? h.error;
-    if (refused) return Promise.reject(refused);
     // A runtime writer may take the bytes at once, without a job or a turn of the queue.
     if (h.writer && !h.writing && data.length > 0) return (more as NonNullable<typeof more>).writeNow(h, data);
     return new Promise<void>((resolve, reject) => {
@@ -171,13 +161,11 @@ export class DiskFile implements File {
   }
 
   flush(options?: CallOptions): Promise<void> {
-    const h = this.#h;
-    return rare(h, "flush", undefined, options, (calls) => calls.flush(h));
+    return rare(this.#h, "flush", undefined, options);
   }
 
   sync(level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    const h = this.#h;
-    return rare(h, "sync", undefined, options, (calls) => calls.sync(h, level));
+    return rare(this.#h, "sync", undefined, options, level);
   }
 
   /**
@@ -211,40 +199,40 @@ export function context(h: Handle, op: string): ErrorContext {
   return { op, path: h.path.raw, backend: h.kind };
 }
 
-/** The reason a call must not start, or undefined. */
-function refuse(
-  h: Handle,
-  op: string,
-  access: "read" | "write" | undefined,
-  options: CallOptions | undefined,
-): FusioError | undefined {
-  if (options?.signal?.aborted) return abortError(options.signal, context(h, op));
-  if (h.closed) return new FusioError("Closed", "the file is closed", context(h, op));
-  if (access === "read" ? !h.read : access === "write" && !h.write) {
-    return new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context(h, op));
-  }
-  return undefined;
+/**
+ * @internal Why a call must not start (its error's kind; the lazily loaded part makes the
+ * error), or undefined. Taken when the call is made: a later close does not refuse it.
+ */
+export type Refusal = "Aborted" | "Closed" | "PermissionDenied";
+
+function refusal(h: Handle, access: Access, options: CallOptions | undefined): Refusal | undefined {
+  if (options?.signal?.aborted) return "Aborted";
+  if (h.closed) return "Closed";
+  return (access === "read" ? !h.read : access === "write" && !h.write) ? "PermissionDenied" : undefined;
 }
 
+/** @internal What a call needs the handle opened for. */
+export type Access = "read" | "write" | undefined;
+
+/** @internal The calls {@link rare} hands to the lazily loaded part. */
+export type RareCall = "readExactAt" | "readToEndAt" | "size" | "writeAll" | "flush" | "sync";
+
 /**
- * Runs a call of the lazily loaded part (loading it first): refused at once like any other
- * call, and counted as in flight, so that `close` waits for it.
+ * Runs the call `op` (with the arguments after `h`) in the lazily loaded part, loading it
+ * first. Whether it may start is decided now, and a call that may is counted as in flight, so
+ * that `close` waits for it; the argument checks (which come first) and the errors are made
+ * there. Typed `never` to fit every method's own result type.
  */
-async function rare<T>(
+function rare(
   h: Handle,
-  op: string,
-  access: "read" | "write" | undefined,
+  op: RareCall,
+  access: Access,
   options: CallOptions | undefined,
-  run: (calls: NonNullable<typeof more>) => Promise<T>,
-): Promise<T> {
-  const refused = refuse(h, op, access, options);
-  if (refused) throw refused;
-  h.busy++;
-  try {
-    return await run(more ?? (await loadMore()));
-  } finally {
-    done(h);
-  }
+  ...args: unknown[]
+): Promise<never> {
+  const refused = refusal(h, access, options);
+  if (!refused) h.busy++;
+  return loadMore().then((calls) => calls.settle(h, op, access, refused, options, args));
 }
 
 /** @internal A call that counted itself in flight has settled. */
@@ -324,15 +312,4 @@ async function shut(h: Handle, discard: boolean): Promise<void> {
     failure ??= error;
   }
   if (failure !== undefined) throw await nativeError(failure, context(h, "close"));
-}
-
-/** @internal */
-export function badArgument(message: string, context: ErrorContext): FusioError {
-  return new FusioError("InvalidArgument", message, context);
-}
-
-function badPosition(h: Handle, op: string, pos: number): FusioError | undefined {
-  return Number.isSafeInteger(pos) && pos >= 0
-    ? undefined
-    : badArgument(`pos must be a non-negative safe integer, got ${String(pos)}`, context(h, op));
 }

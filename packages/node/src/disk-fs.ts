@@ -1,26 +1,23 @@
-import fs from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type AbortSignalLike,
-  type CallOptions,
-  type Capabilities,
-  type CasCondition,
-  type CasFs,
-  type ErrorContext,
-  type File,
-  type FileMeta,
-  FusioError,
-  type ListOptions,
-  normalizeOpenOptions,
-  type OpenOptions,
-  type Path,
-  type PutConditionalOptions,
-  throwIfAborted,
-  toPath,
+import type {
+  CallOptions,
+  Capabilities,
+  CasCondition,
+  CasFs,
+  File,
+  FileMeta,
+  ListOptions,
+  PutConditionalOptions,
 } from "@fusio/core";
-import { DiskFile, type DiskWriter } from "./disk-file.ts";
-import { closeFd, codeOf, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
+// The always-loaded code imports core's own entry points, not its index: a bundler that splits
+// code would count every module the index re-exports as reached (see the core README).
+import { FusioError } from "@fusio/core/errors";
+import { normalizeOpenOptions, type OpenOptions } from "@fusio/core/options";
+import { type Path, toPath } from "@fusio/core/path";
+import { type AbortSignalLike, type ErrorContext, throwIfAborted } from "@fusio/core/signal";
+import { DiskFile, type DiskFileInit, type DiskWriter } from "./disk-file.ts";
+import { closeFd, codeOf, fs, fstat, isMissing, mkdirs, openFd, readlink, realpath } from "./internal/io.ts";
 import { loadMore, nativeError } from "./internal/lazy.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, and the Bun and Deno ones built on it). */
@@ -105,13 +102,13 @@ export class DiskFs implements CasFs {
     const key = toPath(path);
     const open = normalizeOpenOptions(options);
     const [, context] = this.#root.start("open", key, options.signal);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+    if (key.isRoot) throw (await loadMore()).refusalError("root", context);
     const absolute = await this.#root.resolve(key, context);
     const openWriter = open.write ? this.#driver.openWriter : undefined;
     if (openWriter) await loadMore(); // the appends through a runtime writer are in the lazy part
     const flags = (open.write ? (open.read ? O_RDWR : O_WRONLY) | O_APPEND : O_RDONLY) | (open.truncate ? O_TRUNC : 0);
     let fd: number;
-    let created: string[] | undefined;
+    let created: DiskFileInit["created"];
     try {
       if (open.create) [fd, created] = await create(absolute, flags);
       else fd = await openFd(absolute, flags);
@@ -121,7 +118,7 @@ export class DiskFs implements CasFs {
     if (!open.write) {
       // A read-only open of a directory succeeds on POSIX (a write open fails EISDIR): refuse it.
       try {
-        if ((await fstat(fd)).isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
+        if ((await fstat(fd)).isDirectory()) throw (await loadMore()).refusalError("directory", context);
       } catch (error) {
         await closeFd(fd).catch(() => undefined);
         throw await nativeError(error, context);
@@ -134,7 +131,7 @@ export class DiskFs implements CasFs {
       read: open.read,
       write: open.write,
       syncOnClose: open.syncOnClose,
-      newDirectories: created,
+      created,
       writer: openWriter?.(fd),
     });
   }
@@ -186,10 +183,10 @@ export class DiskFs implements CasFs {
 }
 
 /**
- * Opens `path` with `flags | O_CREAT`, making its parent directories: the file and the
- * directories this open created, which the first sync fsyncs (a file that existed has none).
+ * Opens `path` with `flags | O_CREAT`, making its parent directories: the file, and when this
+ * open created it, its path and the first directory `mkdir -p` made (see `DiskFileInit.created`).
  */
-async function create(path: string, flags: number): Promise<[number, string[] | undefined]> {
+async function create(path: string, flags: number): Promise<[number, DiskFileInit["created"]]> {
   try {
     return [await openFd(path, flags), undefined]; // the common case: it exists
   } catch (error) {
@@ -197,24 +194,11 @@ async function create(path: string, flags: number): Promise<[number, string[] | 
   }
   const made = await mkdirs(dirname(path));
   try {
-    return [await openFd(path, flags | O_CREAT | O_EXCL), directoriesToSync(path, made)];
+    return [await openFd(path, flags | O_CREAT | O_EXCL), [path, made]];
   } catch (error) {
     // Created meanwhile, or a dangling link (checked to stay inside the root) to follow.
     if (codeOf(error) !== "EEXIST") throw error;
     return [await openFd(path, flags | O_CREAT), undefined];
-  }
-}
-
-/**
- * The directories whose entries changed when `file` was created: its own directory, and when
- * `mkdir -p` made directories (the first being `made`), each of those and the one above them.
- */
-function directoriesToSync(file: string, made: string | undefined): string[] {
-  const out: string[] = [];
-  const stop = made === undefined ? undefined : dirname(made);
-  for (let current = dirname(file); ; current = dirname(current)) {
-    out.push(current);
-    if (stop === undefined || current === stop || dirname(current) === current) return out;
   }
 }
 
@@ -257,15 +241,11 @@ export class Root {
     return [key, context];
   }
 
-  /** The absolute path of `key` under the root (lexically; no check). */
+  /**
+   * The absolute path of `key` under the root (lexically; no check). On Windows, `key` must
+   * have passed `windowsKey` (which `resolve` runs).
+   */
   join(key: Path): string {
-    // On Windows `\` and `:` would be separators or drive letters inside one fusio segment.
-    if (sep === "\\" && /[\\:]/.test(key.raw)) {
-      throw new FusioError("InvalidPath", "`\\` and `:` are not allowed in local paths on Windows", {
-        op: "path",
-        path: key.raw,
-      });
-    }
     return join(this.path, key.raw);
   }
 
@@ -293,16 +273,11 @@ export class Root {
    * @throws FusioError `PermissionDenied` when a symlink leads outside the root.
    */
   async resolve(key: Path, context: ErrorContext): Promise<string> {
+    if (sep === "\\") (await loadMore()).windowsKey(key);
     const path = this.join(key);
     try {
       const root = await this.real();
-      if (!this.follow && !(await confined(path, root))) {
-        throw new FusioError(
-          "PermissionDenied",
-          "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
-          context,
-        );
-      }
+      if (!this.follow && !(await confined(path, root))) throw (await loadMore()).refusalError("outside", context);
     } catch (error) {
       throw await nativeError(error, context);
     }
@@ -310,30 +285,22 @@ export class Root {
   }
 }
 
-/** Whether following the links along `path` stays inside `root` (a real path). */
-async function confined(path: string, root: string): Promise<boolean> {
-  let current = path;
-  // Linux gives up after 40 links in one lookup; so does this check.
-  for (let links = 0; links <= 40; ) {
-    const real = await realpath(current).catch((error: unknown) => {
-      if (!isMissing(error)) throw error;
-    });
-    if (real !== undefined) return inside(real, root);
-    // `current` does not resolve: either a component is missing, or it is a dangling link
-    // (which `open` with O_CREAT would follow). Check where the link points, or walk up.
-    const target = await readlink(current).catch(() => undefined);
-    const parent = resolve(current, "..");
-    if (target === undefined) {
-      if (parent === current) return true;
-      current = parent;
-    } else {
-      links++;
-      const realParent = await realpath(parent);
-      if (!inside(realParent, root)) return false;
-      current = resolve(realParent, target);
-    }
-  }
-  return false;
+/**
+ * @internal Whether following the links along `path` stays inside `root` (a real path); `links`
+ * dangling links were followed on the way here.
+ */
+export async function confined(path: string, root: string, links = 0): Promise<boolean> {
+  const real = await realpath(path).catch((error: unknown) => {
+    if (!isMissing(error)) throw error;
+  });
+  if (real !== undefined) return inside(real, root);
+  // `path` does not resolve: either a component is missing (check its parent), or it is a
+  // dangling link, which `open` with O_CREAT would follow (the lazily loaded part checks where
+  // it points).
+  const target = await readlink(path).catch(() => undefined);
+  const parent = resolve(path, "..");
+  if (target !== undefined) return (await loadMore()).throughLink(parent, target, root, links);
+  return parent === path || confined(parent, root, links);
 }
 
 /** True when the real path `real` is the real `root` or below it. */

@@ -95,6 +95,35 @@ describe("NodeFile on local disk", () => {
     expect(readFileSync(join(dir.path, "busy.bin"), "utf8")).toBe("0123456789abc");
   });
 
+  it("argument errors come before refusals; refusals name what was refused; calls made before close finish", async () => {
+    writeFileSync(join(dir.path, "args.bin"), "0123456789");
+    const reader = await nodeFs.open("args.bin");
+    const size = reader.size();
+    const sync = reader.sync("data");
+    await reader.close();
+    expect(await size).toBe(10);
+    await sync; // issued before close: it finishes
+    await rejectsWith(reader.readExactAt(new Uint8Array(1), -1), "InvalidArgument");
+    await rejectsWith(reader.readExactAt("nope" as unknown as Uint8Array, 0), "InvalidArgument");
+    await rejectsWith(reader.readToEndAt(1.5), "InvalidArgument");
+    await rejectsWith(reader.writeAll([1] as unknown as Uint8Array), "InvalidArgument");
+    await rejectsWith(reader.readExactAt(new Uint8Array(1), 0), "Closed");
+    await rejectsWith(reader.size(), "Closed");
+
+    const writer = await nodeFs.open("args.bin", { write: true, read: false });
+    await expect(writer.readExactAt(new Uint8Array(1), 0)).rejects.toThrow(/not opened for reading/);
+    await expect(writer.readToEndAt(0)).rejects.toThrow(/not opened for reading/);
+    await rejectsWith(writer.sync("sometimes" as "all"), "InvalidArgument");
+    const aborted = AbortSignal.abort(new Error("stop"));
+    const error = await writer.writeAll(text("x"), { signal: aborted }).catch((caught: unknown) => caught);
+    expect(FusioError.is(error, "Aborted") && (error as FusioError).cause).toBe(aborted.reason);
+    await writer.close();
+    const readOnly = await nodeFs.open("args.bin");
+    await expect(readOnly.writeAll(text("x"))).rejects.toThrow(/not opened for writing/);
+    await readOnly.close();
+    expect(readFileSync(join(dir.path, "args.bin"), "utf8")).toBe("0123456789");
+  });
+
   it("close with an aborted signal lets calls in flight finish, skips syncOnClose, releases the descriptor", async () => {
     const file = await nodeFs.open("discard.bin", { create: true, syncOnClose: "all" });
     const fsync = vi.spyOn(fs, "fsync");

@@ -46,6 +46,23 @@ describe("NodeFs stays inside its root", () => {
     expect(existsSync(join(root, "%2E%2E", "x.txt"))).toBe(true);
   });
 
+  it("a dangling link is followed through a chain of dangling links inside the root, and a loop is refused", async () => {
+    // dangling-a -> dangling-b -> sub/new.txt (sub missing): creating follows both, stays inside.
+    symlinkSync("dangling-b", join(root, "dangling-a"));
+    symlinkSync("real/new.txt", join(root, "dangling-b"));
+    const file = await fs.open("dangling-a", { create: true });
+    await file.writeAll(text("through two links"));
+    await file.close();
+    expect(readFileSync(join(root, "real", "new.txt"), "utf8")).toBe("through two links");
+    // A chain that ends outside is refused; so is a loop (which never resolves).
+    symlinkSync("dangling-out", join(root, "to-dangling-out"));
+    await rejectsWith(fs.open("to-dangling-out", { create: true }), "PermissionDenied");
+    symlinkSync("loop-b", join(root, "loop-a"));
+    symlinkSync("loop-a", join(root, "loop-b"));
+    await rejectsWith(fs.open("loop-a", { create: true }), "InvalidPath"); // ELOOP
+    expect(existsSync(join(outside, "new.txt"))).toBe(false);
+  });
+
   it("reading through a link that leads outside rejects PermissionDenied", async () => {
     for (const path of ["file-out", "dir-out/secret.txt", "relative-out/secret.txt", "hop1"]) {
       await rejectsWith(fs.open(path), "PermissionDenied");

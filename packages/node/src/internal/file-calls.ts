@@ -1,16 +1,57 @@
 // The calls of a DiskFile that are off its hot path, loaded at their first use (and by `open`
 // when a runtime writer is given): whole-file reads, size, flush, sync, zero-length and short
-// reads, failed appends, and everything a runtime writer (Bun's FileSink) needs. `rare` in
-// disk-file.ts has already refused calls that must not start and counted the call as in flight.
+// reads, failed appends, and everything a runtime writer (Bun's FileSink) needs; and the
+// argument checks and refusals of the calls `rare` in disk-file.ts hands over (`settle`).
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
-import { FusioError, type SyncLevel } from "@fusio/core";
-import { badArgument, context, done, drain, type Handle, next, type WriteJob } from "../disk-file.ts";
+import { dirname } from "node:path";
+import { abortError, type CallOptions, checkBytes, checkPosition, FusioError, type SyncLevel } from "@fusio/core";
+import {
+  type Access,
+  context,
+  done,
+  drain,
+  type Handle,
+  next,
+  type RareCall,
+  type Refusal,
+  type WriteJob,
+} from "../disk-file.ts";
 import { fromErrno } from "./errors.ts";
 import { call, fstat } from "./io.ts";
 import { fsyncFd, syncDir } from "./io-more.ts";
 
 const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * A call `rare` in disk-file.ts handed over: its arguments are checked, then it is refused as
+ * decided when it was made, or run. A call that was not refused was counted as in flight.
+ */
+export async function settle(
+  h: Handle,
+  op: RareCall,
+  access: Access,
+  refused: Refusal | undefined,
+  options: CallOptions | undefined,
+  args: unknown[],
+): Promise<never> {
+  try {
+    const where = context(h, op);
+    if (op === "readToEndAt") checkPosition(args[0] as number, "pos", where);
+    if (op === "readExactAt") {
+      checkBytes(args[0], "buf", where);
+      checkPosition(args[1] as number, "pos", where);
+    }
+    if (op === "writeAll") checkBytes(args[0], "data", where);
+    if (refused === "Aborted") throw abortError(options?.signal, where);
+    if (refused === "Closed") throw new FusioError("Closed", "the file is closed", where);
+    if (refused)
+      throw new FusioError(refused, `the file was not opened for ${access === "read" ? "reading" : "writing"}`, where);
+    return (await RARE[op](h, ...(args as never[]))) as never;
+  } finally {
+    if (!refused) done(h);
+  }
+}
 
 /** Continues a short positional read (or settles it); `filled` bytes of `buf` are filled. */
 export function readMore<T extends Uint8Array>(
@@ -59,7 +100,7 @@ function failed(h: Handle, error: unknown, op = "writeAll"): FusioError {
 }
 
 /** Zero-length reads (which must still reject past the end) and reads behind a runtime writer. */
-export async function readSlow<T extends Uint8Array>(h: Handle, buf: T, pos: number): Promise<T> {
+async function readSlow<T extends Uint8Array>(h: Handle, buf: T, pos: number): Promise<T> {
   try {
     if (buf.length === 0) {
       if (pos > (await fstat(h.fd)).size) throw eof(h, 0, pos);
@@ -77,7 +118,7 @@ export async function readSlow<T extends Uint8Array>(h: Handle, buf: T, pos: num
   }
 }
 
-export async function readToEndAt(h: Handle, pos: number): Promise<Uint8Array> {
+async function readToEndAt(h: Handle, pos: number): Promise<Uint8Array> {
   try {
     if (h.writer) await flushWriter(h, "readToEndAt");
     const size = (await fstat(h.fd)).size;
@@ -95,7 +136,7 @@ export async function readToEndAt(h: Handle, pos: number): Promise<Uint8Array> {
   }
 }
 
-export async function size(h: Handle): Promise<number> {
+async function size(h: Handle): Promise<number> {
   if (h.writer) await flushWriter(h, "size");
   try {
     return (await fstat(h.fd)).size;
@@ -104,13 +145,15 @@ export async function size(h: Handle): Promise<number> {
   }
 }
 
-export async function flush(h: Handle): Promise<void> {
+async function flush(h: Handle): Promise<void> {
   await flushWriter(h, "flush");
   if (h.error) throw h.error;
 }
 
-export async function sync(h: Handle, level: SyncLevel): Promise<void> {
-  if (level !== "data" && level !== "all") throw badArgument(`unknown sync level ${String(level)}`, context(h, "sync"));
+async function sync(h: Handle, level: SyncLevel): Promise<void> {
+  if (level !== "data" && level !== "all") {
+    throw new FusioError("InvalidArgument", `unknown sync level ${String(level)}`, context(h, "sync"));
+  }
   await drain(h);
   await syncNow(h, level);
 }
@@ -127,9 +170,9 @@ async function syncNow(h: Handle, level: SyncLevel): Promise<void> {
     await fsyncFd(h.fd, level);
     // A new file survives a power cut only once its name is durable in its directory
     // (and, for directories `create` made, theirs in their parents).
-    if (h.dirs) {
-      for (const directory of h.dirs) await syncDir(directory);
-      h.dirs = undefined;
+    if (h.toSync) {
+      for (const directory of directoriesToSync(...h.toSync)) await syncDir(directory);
+      h.toSync = undefined;
     }
   } catch (error) {
     throw fromErrno(error, context(h, "sync"));
@@ -208,4 +251,32 @@ function eof(h: Handle, length: number, pos: number, op = "readExactAt"): FusioE
     `the file ends before ${length} bytes at ${pos} could be read`,
     context(h, op),
   );
+}
+
+/**
+ * What each call `rare` hands over runs, past its checks: a `writeAll` that reached here may
+ * start and was not refused, so an earlier append failed and it is refused with that failure.
+ */
+const RARE: Record<RareCall, (h: Handle, ...args: never[]) => Promise<unknown>> = {
+  readExactAt: readSlow,
+  readToEndAt,
+  size,
+  writeAll: async (h) => {
+    throw h.error;
+  },
+  flush,
+  sync,
+};
+
+/**
+ * The directories whose entries changed when `file` was created: its own directory, and when
+ * `mkdir -p` made directories (the first being `made`), each of those and the one above them.
+ */
+function directoriesToSync(file: string, made: string | undefined): string[] {
+  const out: string[] = [];
+  const stop = made === undefined ? undefined : dirname(made);
+  for (let current = dirname(file); ; current = dirname(current)) {
+    out.push(current);
+    if (stop === undefined || current === stop || dirname(current) === current) return out;
+  }
 }

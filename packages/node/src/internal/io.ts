@@ -4,6 +4,10 @@
 // only the lazily loaded parts make are in io-more.ts.
 import fs from "node:fs";
 
+// The always-loaded modules take `fs` from here: a bundle keeps one `import` of node:fs for them
+// (esbuild repeats the import statement per module that has one).
+export { fs };
+
 /** Runs a callback-style node:fs call (`run(...args, callback)`) as a promise. */
 export function call<T = void>(run: (...args: never[]) => void, ...args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {

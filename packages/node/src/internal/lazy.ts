@@ -1,6 +1,7 @@
 // The one lazily loaded part of a local Fs (more.ts): everything off the hot path, including
 // the errno table, so that a program whose calls succeed never loads it.
-import { type ErrorContext, FusioError } from "@fusio/core";
+import { FusioError } from "@fusio/core/errors";
+import type { ErrorContext } from "@fusio/core/signal";
 
 type More = typeof import("./more.ts");
 

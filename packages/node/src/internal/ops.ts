@@ -1,5 +1,5 @@
 // The calls of a local Fs besides `open` and the conditional writes, loaded at their first use.
-import { dirname } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import {
   type CallOptions,
   type ErrorContext,
@@ -9,9 +9,9 @@ import {
   type Path,
   toPath,
 } from "@fusio/core";
-import type { Root } from "../disk-fs.ts";
+import { confined, inside, type Root } from "../disk-fs.ts";
 import { errnoCode, fromErrno } from "./errors.ts";
-import { isMissing, mkdirs } from "./io.ts";
+import { isMissing, mkdirs, realpath } from "./io.ts";
 import { copyFile, link as linkFile, lstat, stat as statPath, unlink } from "./io-more.ts";
 import { walk } from "./list.ts";
 
@@ -53,6 +53,7 @@ export async function remove(root: Root, path: Path | string, options?: CallOpti
   if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
   // Only the directory is checked: removing a link itself never touches what it points to.
   await root.resolve(key.parent(), context);
+  if (sep === "\\") windowsKey(key);
   const absolute = root.join(key);
   try {
     await unlink(absolute);
@@ -103,4 +104,44 @@ async function between(
   } catch (error) {
     throw fromErrno(error, context);
   }
+}
+
+/**
+ * For `Root`, on Windows: `\` and `:` would be separators or drive letters inside one fusio
+ * segment, so local keys there must not contain them.
+ * @throws FusioError `InvalidPath`.
+ */
+export function windowsKey(key: Path): void {
+  if (/[\\:]/.test(key.raw)) {
+    throw new FusioError("InvalidPath", "`\\` and `:` are not allowed in local paths on Windows", {
+      op: "path",
+      path: key.raw,
+    });
+  }
+}
+
+/**
+ * For `confined` in disk-fs.ts: whether following the dangling link in `parent` to `target`
+ * stays inside `root`, the link being the `links + 1`th on the way. Linux gives up after 40
+ * links in one lookup; so does this check.
+ */
+export async function throughLink(parent: string, target: string, root: string, links: number): Promise<boolean> {
+  const realParent = await realpath(parent);
+  return links < 40 && inside(realParent, root) && confined(resolve(realParent, target), root, links + 1);
+}
+
+/** What `open` and `Root.resolve` refuse with (their text is kept out of the entry chunk). */
+const REFUSALS = {
+  root: ["IsADirectory", "the root is not a file"],
+  directory: ["IsADirectory", "the path is a directory"],
+  outside: [
+    "PermissionDenied",
+    "the path leads outside the root through a symbolic link (set followSymlinksOutsideRoot to allow it)",
+  ],
+} as const;
+
+/** The error of a refusal of `open` or `Root.resolve`. */
+export function refusalError(reason: keyof typeof REFUSALS, context: ErrorContext): FusioError {
+  const [kind, message] = REFUSALS[reason];
+  return new FusioError(kind, message, context);
 }
