@@ -1,6 +1,6 @@
-// Interleaved micro-benchmarks: every case of a group runs once per round, in rotating order,
-// so slow and fast phases of this VM hit all of them alike. Reports the median and spread of
-// the per-round rates and each case's ratio to the group's baseline.
+// Interleaved micro-benchmarks: every case of a group runs once per round, in a balanced order
+// (each case follows every other alike), so slow and fast phases of this VM hit all of them alike.
+// Reports the median and spread of the per-round rates and each case's ratio to the group's baseline.
 import os from "node:os";
 
 export interface BenchCase {
@@ -86,7 +86,20 @@ function median(values: number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Runs one group: a warm-up, then `rounds` rounds with the case order rotated each round. */
+/**
+ * The order of `n` cases in round `round`: a balanced (Williams) Latin square, so that over `n`
+ * rounds (2n when n is odd) every case runs right after every other case equally often. A case
+ * pays for what the one before left behind (garbage to collect, sockets to close); a plain
+ * rotation keeps the same neighbours in every round, and so charged one case for another's
+ * garbage every time.
+ */
+export function caseOrder(n: number, round: number): number[] {
+  const base = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? n - i / 2 : (i + 1) / 2) % n);
+  const order = base.map((index) => (index + round) % n);
+  return n % 2 === 1 && Math.floor(round / n) % 2 === 1 ? order.reverse() : order;
+}
+
+/** Runs one group: a warm-up, then `rounds` rounds in a balanced case order (see {@link caseOrder}). */
 export async function runGroup(group: BenchGroup): Promise<GroupResult> {
   try {
     return await measureGroup(group);
@@ -104,8 +117,8 @@ async function measureGroup(group: BenchGroup): Promise<GroupResult> {
   const cpus = new Map<string, number[]>(group.cases.map((benchCase) => [benchCase.name, []]));
   for (const benchCase of group.cases) await timeCase(benchCase, group.warmup ?? Math.max(10, ops >> 3));
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < group.cases.length; i++) {
-      const benchCase = group.cases[(i + round) % group.cases.length] as BenchCase;
+    for (const index of caseOrder(group.cases.length, round)) {
+      const benchCase = group.cases[index] as BenchCase;
       const { rate, cpu } = await timeCase(benchCase, ops);
       rates.get(benchCase.name)?.push(rate * scale);
       cpus.get(benchCase.name)?.push(cpu);
