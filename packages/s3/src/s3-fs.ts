@@ -25,8 +25,6 @@ import { parseListPage } from "./internal/list-xml.ts";
 import type { S3FsOptions } from "./options.ts";
 import { S3File } from "./s3-file.ts";
 
-/** Copy and CAS, loaded at first use. */
-
 /**
  * An S3 bucket (AWS or any S3-compatible server) as a fusio {@link CasFs}. Keys are `Path.raw`;
  * directories are only implied by `/` in keys. See {@link S3FsOptions}.

@@ -131,8 +131,7 @@ export class S3Client {
     return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
   }
 
-  // The basic object calls, as methods for the lazily loaded modules (writer, copy, CAS): they
-  // reach them through the client instead of importing them, so no bundle chunk is shared.
+  // The basic object calls, as methods, for the lazily loaded modules (writer, copy, CAS).
 
   /** See {@link headObject}. */
   head(key: string, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<ObjectHead | undefined> {

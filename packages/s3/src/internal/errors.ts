@@ -106,8 +106,5 @@ export function errorIn200(body: string, context: ErrorContext): FusioError | un
   return s3Error(500, { get: () => null }, body, context);
 }
 
-// Not used here: re-exported so that a code-splitting bundler puts everything S3Fs loads at start
-// into the one chunk it shares between the entry and this lazily loaded module. Otherwise that
-// code is split across several chunks loading at start, each compressed on its own (esbuild,
-// S3 size job: see the commit that added this).
+// Not used here: re-exported for the bundle chunking, as in extras.ts.
 export { S3Fs } from "../s3-fs.ts";

@@ -8,7 +8,6 @@ import { MAX_PARTS } from "../options.ts";
 import type { S3Client } from "./client.ts";
 import { errorIn200 } from "./errors.ts";
 import type { ObjectHead } from "./head.ts";
-import { headObject } from "./head.ts";
 import { copyRanges, ifMatchValue, MAX_COPY_PART, MultipartUpload, preserved } from "./multipart.ts";
 import { contentRange, eof, rangeEnd, truncated } from "./read.ts";
 
@@ -125,7 +124,7 @@ export function readFrom(
         await discardBody(response.body);
         // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
         const star = contentRange(response)?.[3];
-        const total = star && star !== "*" ? Number(star) : (await headObject(client, key, context, signal))?.size;
+        const total = star && star !== "*" ? Number(star) : (await client.head(key, context, signal))?.size;
         if (total === pos) return new Uint8Array(0);
         throw eof(context, `position ${pos} is past the end${total === undefined ? "" : ` (${total})`}`);
       }

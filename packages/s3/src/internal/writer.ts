@@ -136,8 +136,5 @@ export class Writer {
   }
 }
 
-// Not used here: re-exported so that a code-splitting bundler puts everything S3Fs loads at start
-// into the one chunk it shares between the entry and this lazily loaded module. Otherwise that
-// code is split across several chunks loading at start, each compressed on its own (esbuild,
-// S3 size job: see the commit that added this).
+// Not used here: re-exported for the bundle chunking, as in extras.ts.
 export { S3Fs } from "../s3-fs.ts";
