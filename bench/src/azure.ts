@@ -21,7 +21,7 @@ import {
   pattern,
   pool,
   UPLOAD_MEMORY_BOUND,
-  writeInChunks,
+  writeWhole,
 } from "./remote-workloads.ts";
 import { startAzurite as startSilentAzurite } from "./servers.ts";
 
@@ -290,8 +290,8 @@ function blockUploadGroup(): BenchGroup {
           const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
           await env.floor.send("PUT", path, [["comp", "blocklist"]], {}, Buffer.from(xml));
         },
-        [FUSIO_UNDICI]: () => writeInChunks(undiciFs, "large.bin", data),
-        [FUSIO_FETCH]: () => writeInChunks(fetchFs, "large.bin", data),
+        [FUSIO_UNDICI]: () => writeWhole(undiciFs, "large.bin", data),
+        [FUSIO_FETCH]: () => writeWhole(fetchFs, "large.bin", data),
       };
     },
     NAMES,

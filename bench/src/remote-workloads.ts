@@ -38,10 +38,13 @@ export async function pool(
   );
 }
 
-/** Writes `data` to `path` through `fs` in 1 MiB `writeAll` calls (a stream arriving), then closes. */
-export async function writeInChunks(fs: Fs, path: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes `data` to `path` through `fs` with one `writeAll` (the whole buffer, as the floor and
+ * the SDKs get it), then closes. Streaming in small writes is the peak-memory groups' workload.
+ */
+export async function writeWhole(fs: Fs, path: string, data: Uint8Array): Promise<void> {
   const file = await fs.open(path, { create: true, truncate: true });
-  for (let offset = 0; offset < data.length; offset += MiB) await file.writeAll(data.subarray(offset, offset + MiB));
+  await file.writeAll(data);
   await file.close();
 }
 

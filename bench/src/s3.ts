@@ -22,7 +22,7 @@ import {
   pattern,
   pool,
   UPLOAD_MEMORY_BOUND,
-  writeInChunks,
+  writeWhole,
 } from "./remote-workloads.ts";
 import { type S3Config, type Server, startS3 } from "./servers.ts";
 
@@ -295,8 +295,8 @@ export async function s3Groups(): Promise<BenchGroup[]> {
               queueSize: IN_FLIGHT,
             }).done(),
         },
-        { name: FUSIO_FETCH, op: () => writeInChunks(fetchFs, largeKey, large) },
-        { name: FUSIO_UNDICI, op: () => writeInChunks(undiciFs, largeKey, large) },
+        { name: FUSIO_FETCH, op: () => writeWhole(fetchFs, largeKey, large) },
+        { name: FUSIO_UNDICI, op: () => writeWhole(undiciFs, largeKey, large) },
       ].map((benchCase) => ({ ...benchCase, unitsPerOp: LARGE_UPLOAD })),
     },
     {

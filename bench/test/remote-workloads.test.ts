@@ -1,6 +1,6 @@
 import { MemoryFs } from "@fusio/memory";
 import { describe, expect, it } from "vitest";
-import { countList, MiB, pattern, pool, streamOf, writeInChunks } from "../src/remote-workloads.ts";
+import { countList, MiB, pattern, pool, streamOf, writeWhole } from "../src/remote-workloads.ts";
 
 describe("remote workloads", () => {
   it("pattern repeats 0..255 to the exact size", () => {
@@ -34,11 +34,11 @@ describe("remote workloads", () => {
     expect(Buffer.isBuffer(chunks[0])).toBe(true);
   });
 
-  it("writeInChunks writes the whole object and countList counts it", async () => {
+  it("writeWhole writes the whole object and countList counts it", async () => {
     const fs = new MemoryFs();
     const data = pattern(2 * MiB + 3);
-    await writeInChunks(fs, "dir/a.bin", data);
-    await writeInChunks(fs, "dir/sub/b.bin", data.subarray(0, 5));
+    await writeWhole(fs, "dir/a.bin", data);
+    await writeWhole(fs, "dir/sub/b.bin", data.subarray(0, 5));
     const file = await fs.open("dir/a.bin");
     expect(Buffer.compare(await file.readToEndAt(0), data)).toBe(0);
     await file.close();

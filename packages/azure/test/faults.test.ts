@@ -209,4 +209,17 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
     await expect(azureFs().stat(at("aborted.bin"))).rejects.toMatchObject({ kind: "NotFound" });
     expect(proxy.log).not.toContain("PUT blocklist");
   });
+
+  it("a write aborted part way fails the file: a later close without a signal publishes nothing", async () => {
+    proxy.add({ match: is("PUT", "block"), fault: { type: "stall" } });
+    const fs = throughProxy({ timeout: 0 });
+    const file = await fs.open(at("aborted-then-closed.bin"), { create: true, truncate: true });
+    const controller = new AbortController();
+    const writing = file.writeAll(bytes(6 * blockSize), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(writing).rejects.toMatchObject({ kind: "Aborted" });
+    await expect(file.close()).rejects.toMatchObject({ kind: "Aborted" });
+    await expect(azureFs().stat(at("aborted-then-closed.bin"))).rejects.toMatchObject({ kind: "NotFound" });
+    expect(proxy.log).not.toContain("PUT blocklist");
+  });
 });

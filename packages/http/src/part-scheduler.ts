@@ -4,7 +4,10 @@ import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from 
 export interface PartUpload {
   /** 1-based part number, in write order. */
   readonly number: number;
-  /** The part's bytes. Owned by the scheduler: valid until the returned promise settles, then reused. */
+  /**
+   * The part's bytes: a scheduler buffer, or a view of the caller's bytes (see
+   * {@link PartScheduler.write}). Valid until the returned promise settles, then reused.
+   */
   readonly data: Uint8Array;
   /** Fires when the scheduler is aborted (another part failed, or {@link PartScheduler.abort}). */
   readonly signal: AbortSignal;
@@ -29,8 +32,11 @@ export interface PartSchedulerOptions<T> {
  * part buffer; each full buffer becomes a part upload. At most `concurrency` parts are in
  * flight: a `write` that fills a buffer while all slots are busy waits (back-pressure), so
  * memory stays within about `partSize x (concurrency + 1)` whatever the object size. Buffers
- * are recycled. The first failure aborts the other uploads and is rethrown by every later call;
- * results come back in part order.
+ * are recycled. A write of more whole parts than can be in flight sends the leading ones
+ * straight from the caller's bytes, uncopied (see {@link write}). The first failure aborts the
+ * other uploads and is rethrown by every later call, and so does a write that fails or is
+ * aborted after taking some of its bytes: an upload never goes on with part of a write.
+ * Results come back in part order.
  *
  * Typical writer: `write()` from `writeAll`; at close, if {@link partsStarted} is 0, send
  * {@link takeBuffered} as one small PUT; otherwise `await finish()` and complete the upload
@@ -79,6 +85,11 @@ export class PartScheduler<T> {
    * Copies `data` into part buffers, starting an upload for each full one. Resolves once the
    * bytes are buffered (the caller may reuse `data`), waiting for a free slot when needed.
    * Calls are applied in order even when not awaited.
+   *
+   * When `data` holds more than `concurrency` whole parts past what is buffered, the leading
+   * ones are uploaded from views of `data` instead of copies, and the write resolves once those
+   * are stored. The last `concurrency` whole parts are still copied, so that their uploads go on
+   * while the caller prepares its next write.
    */
   write(data: Uint8Array, signal?: AbortSignalLike): Promise<void> {
     const run = this.#queue.then(() => this.#write(data, signal));
@@ -113,9 +124,10 @@ export class PartScheduler<T> {
 
   /**
    * Hands back the buffered bytes (a copy-free view) and forgets them; for writers that send a
-   * small object as one request instead of parts.
+   * small object as one request instead of parts. Throws the failure of a failed upload.
    */
   takeBuffered(): Uint8Array {
+    this.#throwIfFailed();
     const out = this.#buffer.subarray(0, this.#filled);
     this.#buffer = new Uint8Array(0);
     this.#filled = 0;
@@ -131,24 +143,41 @@ export class PartScheduler<T> {
   }
 
   async #write(data: Uint8Array, signal: AbortSignalLike | undefined): Promise<void> {
-    const { partSize } = this.#options;
+    const { partSize, concurrency } = this.#options;
+    const lent: Promise<void>[] = [];
     let offset = 0;
-    while (offset < data.length) {
-      this.#throwIfFailed();
-      if (signal?.aborted) throw abortError(signal, this.#options.context);
-      if (this.#filled === partSize) {
-        await this.#waitForSlot(signal);
-        this.#start();
-        continue;
+    try {
+      while (offset < data.length) {
+        this.#throwIfFailed();
+        if (signal?.aborted) throw abortError(signal, this.#options.context);
+        if (this.#filled === partSize) {
+          await this.#waitForSlot(signal);
+          this.#start();
+          continue;
+        }
+        if (this.#filled === 0 && data.length - offset >= (concurrency + 1) * partSize) {
+          await this.#waitForSlot(signal);
+          lent.push(this.#start(data.subarray(offset, offset + partSize)));
+          offset += partSize;
+          continue;
+        }
+        const take = Math.min(partSize - this.#filled, data.length - offset);
+        this.#ensureCapacity(this.#filled + take);
+        this.#buffer.set(data.subarray(offset, offset + take), this.#filled);
+        this.#filled += take;
+        offset += take;
       }
-      const take = Math.min(partSize - this.#filled, data.length - offset);
-      this.#ensureCapacity(this.#filled + take);
-      this.#buffer.set(data.subarray(offset, offset + take), this.#filled);
-      this.#filled += take;
-      offset += take;
+      // Settles without rejecting: a failed part is this.#failure.
+      await Promise.all(lent);
+      this.#throwIfFailed();
+    } catch (error) {
+      // Part of `data` is buffered or uploading: fail the upload rather than go on without the
+      // rest. Waits for the parts that read `data`, since the caller may reuse it once this rejects.
+      if (offset > 0) await this.abort(error);
+      throw error;
     }
     // A full buffer is sent at once rather than at the next write, so uploads overlap writing.
-    if (this.#filled === partSize && this.#inFlight.size < this.#options.concurrency) this.#start();
+    if (this.#filled === partSize && this.#inFlight.size < concurrency) this.#start();
   }
 
   #ensureCapacity(needed: number): void {
@@ -164,12 +193,16 @@ export class PartScheduler<T> {
     this.#buffer = next;
   }
 
-  #start(): void {
+  /** Starts the next part: the buffered bytes, or `lent` (a view of the caller's bytes, never recycled). */
+  #start(lent?: Uint8Array): Promise<void> {
     const number = ++this.#parts;
-    const full = this.#buffer;
-    const data = full.subarray(0, this.#filled);
-    this.#buffer = this.#free.pop() ?? new Uint8Array(0);
-    this.#filled = 0;
+    const full = lent ?? this.#buffer;
+    const data = lent ?? full.subarray(0, this.#filled);
+    if (lent === undefined) {
+      this.#buffer = this.#free.pop() ?? new Uint8Array(0);
+      this.#filled = 0;
+    }
+    const { partSize, concurrency } = this.#options;
     const upload = this.#options
       .uploadPart({ number, data, signal: this.#controller.signal })
       .then(
@@ -187,11 +220,11 @@ export class PartScheduler<T> {
       )
       .finally(() => {
         this.#inFlight.delete(upload);
-        if (full.length === this.#options.partSize && this.#free.length < this.#options.concurrency)
-          this.#free.push(full);
+        if (lent === undefined && full.length === partSize && this.#free.length < concurrency) this.#free.push(full);
         this.#slotWaiters.shift()?.();
       });
     this.#inFlight.add(upload);
+    return upload;
   }
 
   async #waitForSlot(signal: AbortSignalLike | undefined): Promise<void> {

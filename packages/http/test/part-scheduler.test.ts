@@ -187,6 +187,78 @@ describe("PartScheduler", () => {
     expect(scheduler.buffered).toBe(2);
   });
 
+  it("a write of more whole parts than can be in flight sends the leading ones uncopied and resolves once they are stored", async () => {
+    const partSize = 4;
+    const views: number[] = [];
+    const settled = new Set<number>();
+    let inFlight = 0;
+    let peak = 0;
+    const data = bytes(5 * partSize + 2, 7);
+    const stored = new Map<number, Uint8Array>();
+    const scheduler = new PartScheduler({
+      partSize,
+      concurrency: 2,
+      context,
+      uploadPart: async (part) => {
+        if (part.data.buffer === data.buffer) views.push(part.number);
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5 + 5 * part.number));
+        stored.set(part.number, part.data.slice());
+        inFlight--;
+        settled.add(part.number);
+        return part.number;
+      },
+    });
+    await scheduler.write(data);
+    // Parts 1-3 came from the caller's bytes and are stored; parts 4 and 5 are copies, maybe still in flight.
+    expect(views).toEqual([1, 2, 3]);
+    expect([...settled].sort()).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(scheduler.buffered).toBe(2);
+    data.fill(0); // the caller reuses its buffer: copies in flight are unaffected
+    expect(await scheduler.finish()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(peak).toBeLessThanOrEqual(2);
+    const joined = Uint8Array.from([1, 2, 3, 4, 5, 6].flatMap((n) => [...(stored.get(n) as Uint8Array)]));
+    expect(joined).toEqual(bytes(5 * partSize + 2, 7));
+  });
+
+  it("a lent part is never recycled as a part buffer", async () => {
+    const partSize = 4;
+    const data = bytes(3 * partSize, 1);
+    const original = data.slice();
+    const scheduler = new PartScheduler({ partSize, concurrency: 1, context, uploadPart: async (part) => part.number });
+    await scheduler.write(data); // parts 1 and 2 lent, part 3 copied
+    const more = bytes(3 * partSize, 2);
+    for (let i = 0; i < more.length; i++) await scheduler.write(more.subarray(i, i + 1)); // copied
+    expect(await scheduler.finish()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(data).toEqual(original);
+  });
+
+  it("a write aborted after taking some bytes fails the upload, once the parts reading those bytes have settled", async () => {
+    const record = recorder({ hold: true });
+    const scheduler = new PartScheduler({ partSize: 4, concurrency: 1, uploadPart: record.upload, context });
+    const controller = new AbortController();
+    const writing = scheduler.write(bytes(12, 0), controller.signal); // part 1 lent, part 2 waits for a slot
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(scheduler.inFlight).toBe(1);
+    controller.abort();
+    await expect(writing).rejects.toMatchObject({ kind: "Aborted" });
+    expect(scheduler.inFlight).toBe(0);
+    expect(record.aborted()).toBe(1);
+    await expect(scheduler.write(bytes(1, 0))).rejects.toMatchObject({ kind: "Aborted" });
+    expect(() => scheduler.takeBuffered()).toThrow(FusioError);
+    await expect(scheduler.finish()).rejects.toMatchObject({ kind: "Aborted" });
+  });
+
+  it("a write aborted before taking any bytes has no effect on the upload", async () => {
+    const record = recorder();
+    const scheduler = new PartScheduler({ partSize: 4, concurrency: 1, uploadPart: record.upload, context });
+    await scheduler.write(bytes(6, 1));
+    await expect(scheduler.write(bytes(6, 2), AbortSignal.abort())).rejects.toMatchObject({ kind: "Aborted" });
+    await scheduler.write(bytes(2, 3));
+    expect(await scheduler.finish()).toEqual(["etag-1", "etag-2"]);
+    expect(record.parts.get(2)).toEqual(Uint8Array.from([...bytes(6, 1).subarray(4), ...bytes(2, 3)]));
+  });
+
   it("a write with an aborted signal rejects Aborted; bad options reject InvalidArgument", async () => {
     const scheduler = new PartScheduler({ partSize: 4, concurrency: 1, uploadPart: async () => "x", context });
     await expect(scheduler.write(bytes(2, 0), AbortSignal.abort())).rejects.toMatchObject({ kind: "Aborted" });
