@@ -74,6 +74,14 @@ describe("size report", () => {
     expect(text).toContain("| **no**: read the wrong bytes |");
   });
 
+  it("says how much of the budget the reference row (floor + core's pieces) spends", () => {
+    expect(text).not.toContain("The reference row");
+    const withReference = [...rows, row("core-reference", 4500, { ratioToFloor: 1.35 })];
+    expect(sizeTables(withReference, [], {})).toContain(
+      "(`Path`, `FusioError`, `OpenOptions`): 4.50 KB gz on node (75% of the budget), 4.50 KB gz on browser (75% of the budget), before any backend code.",
+    );
+  });
+
   it("names the missing server once, under the table", () => {
     const missing = sizeTables(rows, [{ id: "s3/fusio", ok: false, status: "not run: no S3 server here" }], {});
     expect(missing).toContain("| 1.50× | 1.00× | not run |");

@@ -44,6 +44,9 @@ export const KINDS: Record<JobKind, KindInfo> = {
   },
 };
 
+/** The reference row of each kind (core-pieces.ts): not a library, what the budget has left. */
+export const CORE_REFERENCE = "reference: the floor + @fusio/core's Path, FusioError, OpenOptions";
+
 /** Report labels: the job file (kind/name) -> the library and the packages whose versions to show. */
 const LABELS: Record<string, { label: string; packages: string[] }> = {
   "s3/fusio": { label: "fusio (@fusio/s3)", packages: [] },
@@ -52,12 +55,15 @@ const LABELS: Record<string, { label: string; packages: string[] }> = {
   "s3/unstorage": { label: "unstorage (s3 driver)", packages: ["unstorage"] },
   "s3/flydrive": { label: "flydrive (s3 driver)", packages: ["flydrive", "@aws-sdk/client-s3"] },
   "s3/aws4fetch": { label: "floor: aws4fetch + hand-written calls", packages: ["aws4fetch"] },
+  "s3/core-reference": { label: CORE_REFERENCE, packages: ["aws4fetch"] },
   "azure/fusio": { label: "fusio (@fusio/azure)", packages: [] },
   "azure/azure-sdk": { label: "@azure/storage-blob", packages: ["@azure/storage-blob"] },
   "azure/azure-sdk-sas": { label: "@azure/storage-blob with a SAS", packages: ["@azure/storage-blob"] },
   "azure/floor": { label: "floor: fetch + hand-written Shared Key", packages: [] },
+  "azure/core-reference": { label: CORE_REFERENCE, packages: [] },
   "local/fusio": { label: "fusio (@fusio/node)", packages: [] },
   "local/node-fs": { label: "floor: node:fs/promises", packages: [] },
+  "local/core-reference": { label: CORE_REFERENCE, packages: [] },
   "local/unstorage": { label: "unstorage (fs driver)", packages: ["unstorage"] },
   "local/flydrive": { label: "flydrive (fs driver)", packages: ["flydrive"] },
 };
@@ -110,8 +116,9 @@ export function discoverJobs(): JobEntry[] {
   return jobs;
 }
 
+/** fusio first, then the peers, the reference row and the floor. */
 function rank(kind: JobKind, name: string): number {
-  return name === "fusio" ? 0 : name === KINDS[kind].floor ? 2 : 1;
+  return name === "fusio" ? 0 : name === KINDS[kind].floor ? 3 : name === "core-reference" ? 2 : 1;
 }
 
 function readBenchDependencies(): Record<string, string> {

@@ -4,6 +4,7 @@ import { isCell, type SizeRow } from "./measure.ts";
 import type { Proof } from "./prove.ts";
 
 const kb = (bytes: number) => (bytes / 1000).toFixed(bytes < 10_000 ? 2 : 1);
+const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const times = (ratio: number) => `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
 
 function cell(row: SizeRow, platform: Platform): [string, string] {
@@ -73,6 +74,18 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
         "",
         `DESIGN.md's budget for fusio: ${kb(info.fusio.budgetGzip)} KB gz: ${verdict}. \`pnpm check\` enforces a ceiling of ${kb(info.fusio.ceilingGzip)} KB gz until the budget is met.`,
       );
+      const reference = mine.find((row) => row.id === `${kind}/core-reference`);
+      const spent = info.platforms.flatMap((platform) => {
+        const bundle = reference?.bundles[platform];
+        return isCell(bundle)
+          ? [`${kb(bundle.gzip)} KB gz on ${platform} (${percent(bundle.gzip / info.fusio.budgetGzip)} of the budget)`]
+          : [];
+      });
+      if (spent.length > 0)
+        out.push(
+          "",
+          `The reference row is the floor plus what DESIGN.md puts in every backend from \`@fusio/core\` (\`Path\`, \`FusioError\`, \`OpenOptions\`): ${spent.join(", ")}, before any backend code.`,
+        );
     }
     const notRun = proofs.find((proof) => proof.id.startsWith(`${kind}/`) && proof.status.startsWith("not run"));
     out.push(
