@@ -56,11 +56,12 @@ export function parseListPage(xml: string, context: ErrorContext): ListPage {
   let from = 0;
   for (let at = xml.indexOf("<Contents>"); at >= 0; at = xml.indexOf("<Contents>", from)) {
     if (at > from) outside += xml.slice(from, at);
-    const close = xml.indexOf("</Contents>", at);
-    if (close < 0) throw notXml();
-    from = close + "</Contents>".length;
     ENTRY.lastIndex = at;
     let [, key, modified, etag, , size] = ENTRY.exec(xml) ?? [];
+    // The entry ends after its last field: searched from there, the fields are not scanned twice.
+    const close = xml.indexOf("</Contents>", key === undefined ? at : ENTRY.lastIndex);
+    if (close < 0) throw notXml();
+    from = close + "</Contents>".length;
     if (key === undefined) {
       const fields: Record<string, string> = {};
       for (const [, name, value] of xml.slice(at, from).matchAll(FIELD)) fields[name as string] = value as string;
