@@ -2,7 +2,7 @@
 // partial blob ever becomes visible.
 import type { AzureBlobFs } from "@fusio/azure";
 import { bytes } from "@fusio/conformance";
-import { FusioError, type HttpClient, Path } from "@fusio/core";
+import { type File, FusioError, type HttpClient, Path } from "@fusio/core";
 import { FetchHttpClient } from "@fusio/http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FaultProxy } from "./faults/fault-proxy.ts";
@@ -197,27 +197,26 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
     await expect(fs.copy(at("copy-src.bin"), at("copy-dst2.bin"))).rejects.toMatchObject({ kind: "Remote" });
   });
 
-  it("aborting while blocks are stalled rejects Aborted at once and publishes nothing", async () => {
+  /** Opens `name` and aborts a 6-block write while the server stalls every Put Block; resolves once it rejected Aborted. */
+  async function abortStalledWrite(name: string): Promise<{ file: File; signal: AbortSignal }> {
     proxy.add({ match: is("PUT", "block"), fault: { type: "stall" } });
-    const fs = throughProxy({ timeout: 0 });
-    const file = await fs.open(at("aborted.bin"), { create: true, truncate: true });
+    const file = await throughProxy({ timeout: 0 }).open(at(name), { create: true, truncate: true });
     const controller = new AbortController();
     const writing = file.writeAll(bytes(6 * blockSize), { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(writing).rejects.toMatchObject({ kind: "Aborted" });
-    await expect(file.close({ signal: controller.signal })).rejects.toMatchObject({ kind: "Aborted" });
+    return { file, signal: controller.signal };
+  }
+
+  it("aborting while blocks are stalled rejects Aborted at once and publishes nothing", async () => {
+    const { file, signal } = await abortStalledWrite("aborted.bin");
+    await expect(file.close({ signal })).rejects.toMatchObject({ kind: "Aborted" });
     await expect(azureFs().stat(at("aborted.bin"))).rejects.toMatchObject({ kind: "NotFound" });
     expect(proxy.log).not.toContain("PUT blocklist");
   });
 
   it("a write aborted part way fails the file: a later close without a signal publishes nothing", async () => {
-    proxy.add({ match: is("PUT", "block"), fault: { type: "stall" } });
-    const fs = throughProxy({ timeout: 0 });
-    const file = await fs.open(at("aborted-then-closed.bin"), { create: true, truncate: true });
-    const controller = new AbortController();
-    const writing = file.writeAll(bytes(6 * blockSize), { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    await expect(writing).rejects.toMatchObject({ kind: "Aborted" });
+    const { file } = await abortStalledWrite("aborted-then-closed.bin");
     await expect(file.close()).rejects.toMatchObject({ kind: "Aborted" });
     await expect(azureFs().stat(at("aborted-then-closed.bin"))).rejects.toMatchObject({ kind: "NotFound" });
     expect(proxy.log).not.toContain("PUT blocklist");

@@ -5,16 +5,21 @@ import type { S3TestConfig } from "./setup/s3-config.ts";
 
 export const config: S3TestConfig = inject("s3");
 
-/** An S3Fs on the test server; `overrides` win. */
-export function testFs(overrides: Partial<S3FsOptions> = {}): S3Fs {
-  return new S3Fs({
+/** The options of a client of the test server; `overrides` win. */
+export function testOptions(overrides: Partial<S3FsOptions> = {}): S3FsOptions {
+  return {
     bucket: config.bucket,
     region: config.region,
     endpoint: config.endpoint,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
     ...(config.cephPacific && { compat: CEPH_PACIFIC_COMPAT }),
     ...overrides,
-  });
+  };
+}
+
+/** An S3Fs on the test server; `overrides` win. */
+export function testFs(overrides: Partial<S3FsOptions> = {}): S3Fs {
+  return new S3Fs(testOptions(overrides));
 }
 
 /** A unique key prefix for one test. */
