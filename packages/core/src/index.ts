@@ -1,5 +1,6 @@
 import "./dispose.ts";
 
+export { beginCall, checkFileCall, type FileCallState, type FsCall, fileContext } from "./call.ts";
 export { type ErrorKind, FusioError, type FusioErrorOptions } from "./errors.ts";
 export type { File, Read, Write } from "./file.ts";
 export {
@@ -14,6 +15,6 @@ export {
 } from "./fs.ts";
 export type { HttpClient, HttpRequest, HttpResponse } from "./http.ts";
 export { type NormalizedOpenOptions, normalizeOpenOptions, type OpenOptions, type SyncLevel } from "./options.ts";
-export { Path, toPath } from "./path.ts";
+export { Path, type PathErrorContext, toPath } from "./path.ts";
 export { type AbortSignalLike, abortError, type CallOptions, type ErrorContext, throwIfAborted } from "./signal.ts";
 export { checkBytes, checkCasCondition, checkPosition } from "./validate.ts";

@@ -1,4 +1,5 @@
 import { FusioError } from "./errors.ts";
+import type { ErrorContext } from "./signal.ts";
 
 const BRAND: unique symbol = Symbol.for("@fusio/core/Path");
 
@@ -7,8 +8,13 @@ const BRAND: unique symbol = Symbol.for("@fusio/core/Path");
 // With the `u` flag a lone surrogate matches on its own, and encodeURIComponent rejects it.
 const ENCODED = /[^ -~]|[/\\{^}%`\]">[~<#|*?]/gu;
 
-function invalid(message: string, path?: string, cause?: unknown): FusioError {
-  return new FusioError("InvalidPath", message, { op: "path", path, cause });
+/** The call an `InvalidPath` error names: the backend method that was given the path. */
+export type PathErrorContext = Omit<ErrorContext, "path">;
+
+const PARSING: PathErrorContext = { op: "path" };
+
+function invalid(message: string, path?: string, cause?: unknown, context: PathErrorContext = PARSING): FusioError {
+  return new FusioError("InvalidPath", message, { ...context, path, cause });
 }
 
 /** Percent-encodes one segment exactly as fusio's `PathPart::from` does. */
@@ -57,16 +63,18 @@ export class Path {
   /**
    * Validates `input` and keeps it as it is. One leading and one trailing `/` are stripped;
    * `""` and `"/"` are the root.
+   * `context` is for implementers: the call (`op`, `backend`) an error names.
    * @throws FusioError `InvalidPath` for an empty, `.` or `..` segment, an ASCII control
    *   character, or a lone UTF-16 surrogate.
    */
-  static parse(input: string): Path {
-    if (typeof input !== "string") throw invalid(`expected a string, got ${typeof input}`);
+  static parse(input: string, context: PathErrorContext = PARSING): Path {
+    if (typeof input !== "string")
+      throw invalid(`expected a string, got ${typeof input}`, undefined, undefined, context);
     let raw = input[0] === "/" ? input.slice(1) : input;
     if (raw === "") return Path.ROOT;
     if (raw.endsWith("/")) raw = raw.slice(0, -1);
     const found = problem(raw);
-    if (found) throw invalid(`path contains ${found}`, input);
+    if (found) throw invalid(`path contains ${found}`, input, undefined, context);
     return new Path(raw);
   }
 
@@ -115,8 +123,8 @@ export class Path {
    * characters outside the Basic Multilingual Plane.)
    */
   static compare(a: Path | string, b: Path | string): number {
-    const x = String(a); // a Path's `toString` is its raw key
-    const y = String(b);
+    const x = keyOf(a);
+    const y = keyOf(b);
     let i = 0;
     while (i < x.length && x[i] === y[i]) i++;
     if (i === x.length || i === y.length) return x.length - y.length;
@@ -187,7 +195,7 @@ export class Path {
 
   /** Same key. */
   equals(other: Path | string): boolean {
-    return this.raw === String(other);
+    return this.raw === keyOf(other);
   }
 
   toString(): string {
@@ -199,11 +207,23 @@ Object.defineProperty(Path.prototype, BRAND, { value: true });
 
 /**
  * Accepts what every `Fs` method accepts: a {@link Path}, or a string that goes through
- * {@link Path.parse}.
+ * {@link Path.parse}. `context` is for implementers: the call an error names.
  * @throws FusioError `InvalidPath`.
  */
-export function toPath(path: Path | string): Path {
-  if (typeof path === "string") return Path.parse(path);
+export function toPath(path: Path | string, context: PathErrorContext = PARSING): Path {
+  if (typeof path === "string") return Path.parse(path, context);
   if (Path.is(path)) return path;
+  throw invalid(
+    `expected a Path or a string, got ${path === null ? "null" : typeof path}`,
+    undefined,
+    undefined,
+    context,
+  );
+}
+
+/** The key of a Path or a string, as given (a string is compared as it is, not parsed). */
+function keyOf(path: Path | string): string {
+  if (typeof path === "string") return path;
+  if (Path.is(path)) return path.raw;
   throw invalid(`expected a Path or a string, got ${path === null ? "null" : typeof path}`);
 }

@@ -2,6 +2,7 @@
 // the same bindings, so a FusioError or Path from either is one class.
 import { readFileSync } from "node:fs";
 import * as core from "@fusio/core";
+import * as call from "@fusio/core/call";
 import * as dispose from "@fusio/core/dispose";
 import * as errors from "@fusio/core/errors";
 import * as fs from "@fusio/core/fs";
@@ -13,7 +14,7 @@ import { describe, expect, it } from "vitest";
 
 describe("entry points", () => {
   it("every module entry point exposes the index's bindings, and together they are all of it", () => {
-    const modules = { errors, fs, options, path, signal, validate };
+    const modules = { call, errors, fs, options, path, signal, validate };
     const seen = new Set<string>();
     for (const [name, module] of Object.entries(modules)) {
       for (const [key, value] of Object.entries(module)) {
@@ -30,7 +31,7 @@ describe("entry points", () => {
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       exports: Record<string, unknown>;
     };
-    for (const name of ["errors", "fs", "options", "path", "signal", "validate", "dispose"]) {
+    for (const name of ["call", "errors", "fs", "options", "path", "signal", "validate", "dispose"]) {
       expect(manifest.exports[`./${name}`]).toEqual({
         source: `./src/${name}.ts`,
         types: `./dist/${name}.d.ts`,
