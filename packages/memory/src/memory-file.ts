@@ -1,9 +1,12 @@
 import {
   type CallOptions,
   checkBytes,
+  checkFileCall,
   checkPosition,
+  type ErrorContext,
   type File,
   FusioError,
+  fileContext,
   type NormalizedOpenOptions,
   type Path,
   type SyncLevel,
@@ -15,32 +18,33 @@ import type { Entry } from "./entry.ts";
 export class MemoryFile implements File {
   readonly path: Path;
   readonly #entry: Entry;
-  readonly #options: NormalizedOpenOptions;
   readonly #nextTag: () => string;
-  #closed = false;
+  readonly #state: { closed: boolean; readonly open: NormalizedOpenOptions };
 
   /** @internal Use `MemoryFs.open`. */
   constructor(path: Path, entry: Entry, options: NormalizedOpenOptions, nextTag: () => string) {
     this.path = path;
     this.#entry = entry;
-    this.#options = options;
+    this.#state = { closed: false, open: options };
     this.#nextTag = nextTag;
   }
 
-  #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): void {
-    const context = { op, path: this.path.raw, backend: "memory" };
-    throwIfAborted(options?.signal, context);
-    if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
-    if (access !== undefined && !this.#options[access]) {
-      throw new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context);
-    }
+  #context(op: string): ErrorContext {
+    return fileContext("memory", op, this.path);
+  }
+
+  /** The context of `op`, after the checks every call makes (see `checkFileCall`). */
+  #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
+    const context = this.#context(op);
+    checkFileCall(this.#state, access, options?.signal, context);
+    return context;
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    const context = { op: "readExactAt", path: this.path.raw, backend: "memory" };
+    const context = this.#context("readExactAt");
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
-    this.#check("readExactAt", "read", options);
+    checkFileCall(this.#state, "read", options?.signal, context);
     if (pos + buf.length > this.#entry.length) {
       throw new FusioError(
         "UnexpectedEof",
@@ -53,9 +57,9 @@ export class MemoryFile implements File {
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const context = { op: "readToEndAt", path: this.path.raw, backend: "memory" };
+    const context = this.#context("readToEndAt");
     checkPosition(pos, "pos", context);
-    this.#check("readToEndAt", "read", options);
+    checkFileCall(this.#state, "read", options?.signal, context);
     if (pos > this.#entry.length) {
       throw new FusioError("UnexpectedEof", `position ${pos} is past the end (${this.#entry.length})`, context);
     }
@@ -68,8 +72,9 @@ export class MemoryFile implements File {
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    checkBytes(data, "data", { op: "writeAll", path: this.path.raw, backend: "memory" });
-    this.#check("writeAll", "write", options);
+    const context = this.#context("writeAll");
+    checkBytes(data, "data", context);
+    checkFileCall(this.#state, "write", options?.signal, context);
     this.#entry.append(data);
     this.#entry.tag = this.#nextTag();
     this.#entry.lastModified = new Date();
@@ -80,19 +85,14 @@ export class MemoryFile implements File {
   }
 
   async sync(_level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    this.#check("sync", undefined, options);
-    throw new FusioError("Unsupported", "memory has no durability to sync", {
-      op: "sync",
-      path: this.path.raw,
-      backend: "memory",
-    });
+    throw new FusioError("Unsupported", "memory has no durability to sync", this.#check("sync", undefined, options));
   }
 
   async close(options?: CallOptions): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#state.closed) return;
+    this.#state.closed = true;
     // Memory writes are visible at once: an aborted close has nothing left to discard.
-    throwIfAborted(options?.signal, { op: "close", path: this.path.raw, backend: "memory" });
+    throwIfAborted(options?.signal, this.#context("close"));
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  beginCall,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -53,10 +54,8 @@ export class MemoryFs implements CasFs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = { op: "open", path: key.raw, backend: this.kind };
+    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     if (open.syncOnClose !== undefined) {
       throw new FusioError("Unsupported", "memory has no durability to sync on close", context);
@@ -75,16 +74,12 @@ export class MemoryFs implements CasFs {
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = { op: "stat", path: key.raw, backend: this.kind };
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "stat", path, options?.signal);
     return meta(key, this.#get(key, context));
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = { op: "list", path: base.raw, backend: this.kind };
-    throwIfAborted(options.signal, context);
+    const { path: base, context } = beginCall(this.kind, "list", dir, options.signal);
     const found: FileMeta[] = [];
     const directories = new Set<string>();
     for (const [raw, entry] of this.#entries) {
@@ -109,21 +104,17 @@ export class MemoryFs implements CasFs {
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, { op: "createDirAll", path: key.raw, backend: this.kind });
+    beginCall(this.kind, "createDirAll", path, options?.signal);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, { op: "remove", path: key.raw, backend: this.kind });
+    const { path: key } = beginCall(this.kind, "remove", path, options?.signal);
     this.#entries.delete(key.raw);
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = { op: "copy", path: source.raw, backend: this.kind };
-    throwIfAborted(options?.signal, context);
+    const target = toPath(to, { op: "copy", backend: this.kind });
+    const { path: source, context } = beginCall(this.kind, "copy", from, options?.signal);
     if (target.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const entry = this.#get(source, context);
     const copy = new Entry(this.#nextTag(), entry.view());
@@ -133,10 +124,9 @@ export class MemoryFs implements CasFs {
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    toPath(to);
-    const context = { op: "link", path: source.raw, backend: this.kind };
-    throwIfAborted(options?.signal, context);
+    // Both paths are checked before the refusal, as on backends that have links.
+    toPath(to, { op: "link", backend: this.kind });
+    const { context } = beginCall(this.kind, "link", from, options?.signal);
     throw new FusioError("Unsupported", "memory has no links", context);
   }
 
@@ -144,8 +134,7 @@ export class MemoryFs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, { op: "loadWithTag", path: key.raw, backend: this.kind });
+    const { path: key } = beginCall(this.kind, "loadWithTag", path, options?.signal);
     const entry = this.#entries.get(key.raw);
     return entry && { data: entry.view().slice(), tag: entry.tag };
   }
@@ -156,8 +145,7 @@ export class MemoryFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = { op: "putConditional", path: key.raw, backend: this.kind };
+    const { path: key, context } = beginCall(this.kind, "putConditional", path);
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
     throwIfAborted(options.signal, context);
