@@ -1,9 +1,12 @@
 import {
   type CallOptions,
   checkBytes,
+  checkFileCall,
   checkPosition,
+  type ErrorContext,
   type File,
   FusioError,
+  fileContext,
   type NormalizedOpenOptions,
   type Path,
   type SyncLevel,
@@ -20,14 +23,13 @@ export type Commit = (content: Uint8Array, options: CallOptions | undefined) => 
  */
 export class UnstorageFile implements File {
   readonly path: Path;
-  readonly #options: NormalizedOpenOptions;
+  readonly #state: { closed: boolean; readonly open: NormalizedOpenOptions };
   readonly #commit: Commit;
   readonly #backend: string;
   #parts: Uint8Array[];
   #length: number;
   #joined: Uint8Array | undefined;
   #dirty: boolean;
-  #closed = false;
 
   /**
    * @internal Use `UnstorageFs.open`.
@@ -43,7 +45,7 @@ export class UnstorageFile implements File {
     backend: string,
   ) {
     this.path = path;
-    this.#options = options;
+    this.#state = { closed: false, open: options };
     this.#commit = commit;
     this.#backend = backend;
     this.#parts = initial.length > 0 ? [initial] : [];
@@ -52,17 +54,15 @@ export class UnstorageFile implements File {
     this.#dirty = dirty;
   }
 
-  #context(op: string): { op: string; path: string; backend: string } {
-    return { op, path: this.path.raw, backend: this.#backend };
+  #context(op: string): ErrorContext {
+    return fileContext(this.#backend, op, this.path);
   }
 
-  #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): void {
+  /** The context of `op`, after the checks every call makes (see `checkFileCall`). */
+  #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
     const context = this.#context(op);
-    throwIfAborted(options?.signal, context);
-    if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
-    if (access !== undefined && !this.#options[access]) {
-      throw new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context);
-    }
+    checkFileCall(this.#state, access, options?.signal, context);
+    return context;
   }
 
   #content(): Uint8Array {
@@ -83,7 +83,7 @@ export class UnstorageFile implements File {
     const context = this.#context("readExactAt");
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
-    this.#check("readExactAt", "read", options);
+    checkFileCall(this.#state, "read", options?.signal, context);
     if (pos + buf.length > this.#length) {
       throw new FusioError(
         "UnexpectedEof",
@@ -98,7 +98,7 @@ export class UnstorageFile implements File {
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
     const context = this.#context("readToEndAt");
     checkPosition(pos, "pos", context);
-    this.#check("readToEndAt", "read", options);
+    checkFileCall(this.#state, "read", options?.signal, context);
     if (pos > this.#length) {
       throw new FusioError("UnexpectedEof", `position ${pos} is past the end (${this.#length})`, context);
     }
@@ -111,8 +111,9 @@ export class UnstorageFile implements File {
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    checkBytes(data, "data", this.#context("writeAll"));
-    this.#check("writeAll", "write", options);
+    const context = this.#context("writeAll");
+    checkBytes(data, "data", context);
+    checkFileCall(this.#state, "write", options?.signal, context);
     if (data.length === 0) return;
     // Kept until close, so it must not follow later changes of the caller's buffer.
     this.#parts.push(data.slice());
@@ -127,24 +128,27 @@ export class UnstorageFile implements File {
   }
 
   async sync(_level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    this.#check("sync", undefined, options);
-    throw new FusioError("Unsupported", "unstorage drivers have no durability barrier", this.#context("sync"));
+    throw new FusioError(
+      "Unsupported",
+      "unstorage drivers have no durability barrier",
+      this.#check("sync", undefined, options),
+    );
   }
 
   async close(options?: CallOptions): Promise<void> {
-    if (this.#closed) return;
+    if (this.#state.closed) return;
     if (options?.signal?.aborted) {
       // Discard: nothing was stored before close, so dropping the buffer publishes nothing.
-      this.#closed = true;
+      this.#state.closed = true;
       this.#parts = [];
       this.#joined = undefined;
       throwIfAborted(options.signal, this.#context("close"));
     }
-    if (this.#options.write && this.#dirty) {
+    if (this.#state.open.write && this.#dirty) {
       await this.#commit(this.#content(), options);
       this.#dirty = false;
     }
-    this.#closed = true;
+    this.#state.closed = true;
     this.#parts = [];
     this.#joined = undefined;
   }

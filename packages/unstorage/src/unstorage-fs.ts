@@ -1,4 +1,5 @@
 import {
+  beginCall,
   type CallOptions,
   type Capabilities,
   type ErrorContext,
@@ -101,10 +102,8 @@ export class UnstorageFs implements Fs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = this.#context("open", key);
+    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     if (open.syncOnClose !== undefined) {
       throw new FusioError("Unsupported", "unstorage drivers have no durability barrier", context);
@@ -134,9 +133,7 @@ export class UnstorageFs implements Fs {
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "stat", path, options?.signal);
     const meta = key.isRoot ? undefined : await this.#meta(key, keyOfPath(key), context);
     if (meta === undefined) throw new FusioError("NotFound", "no such file", context);
     return meta;
@@ -168,9 +165,7 @@ export class UnstorageFs implements Fs {
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = this.#context("list", base);
-    throwIfAborted(options.signal, context);
+    const { path: base, context } = beginCall(this.kind, "list", dir, options.signal);
     const prefix = base.isRoot ? "" : `${keyOfPath(base)}:`;
     const keys = await this.#call(context, () => this.driver.getKeys(prefix, {}));
     // Drivers may ignore the base and list everything; keep only what is below `base`.
@@ -213,14 +208,11 @@ export class UnstorageFs implements Fs {
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, this.#context("createDirAll", key));
+    beginCall(this.kind, "createDirAll", path, options?.signal);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "remove", path, options?.signal);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const driver = this.driver;
     if (!driver.removeItem) throw new FusioError("PermissionDenied", "the driver cannot remove items", context);
@@ -228,10 +220,8 @@ export class UnstorageFs implements Fs {
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("copy", source);
-    throwIfAborted(options?.signal, context);
+    const target = toPath(to, { op: "copy", backend: this.kind });
+    const { path: source, context } = beginCall(this.kind, "copy", from, options?.signal);
     if (!this.capabilities.copy) throw new FusioError("Unsupported", "the driver is read-only", context);
     if (target.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const data = source.isRoot ? undefined : await this.#load(keyOfPath(source), context);
@@ -241,10 +231,9 @@ export class UnstorageFs implements Fs {
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
+    // Both paths are checked before the refusal, as on backends that have links.
+    toPath(to, { op: "link", backend: this.kind });
+    const { context } = beginCall(this.kind, "link", from, options?.signal);
     throw new FusioError("Unsupported", "unstorage drivers have no links", context);
   }
 }
