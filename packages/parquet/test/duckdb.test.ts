@@ -7,6 +7,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { NodeFs } from "@fusio/node";
 import { openParquetSink, openParquetSource } from "@fusio/parquet";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
 import { parquetWrite } from "hyparquet-writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { columns, ROW_GROUP, ROWS, rows } from "./data.ts";
@@ -80,5 +81,24 @@ describe("DuckDB", () => {
       rowEnd: 12_003,
     });
     expect(projected).toEqual([{ score: 3000 }, { score: 3000.25 }, { score: 3000.5 }]);
+  });
+});
+
+describe("codecs beyond snappy", () => {
+  // DuckDB's own default is snappy, but zstd is the default of many other writers (Spark,
+  // Polars, pyarrow's dataset writer). hyparquet decodes it with hyparquet-compressors' codecs.
+  it.each(["zstd", "gzip", "brotli", "lz4_raw"])("reads a %s-compressed file DuckDB wrote", async (codec) => {
+    const file = `duck/${codec}.parquet`;
+    await fs.createDirAll("duck");
+    await query(
+      `COPY (SELECT i::INTEGER AS id, 'row ' || i::VARCHAR AS name FROM range(5000) t(i))
+       TO '${sqlPath(file)}' (FORMAT parquet, ROW_GROUP_SIZE 2000, COMPRESSION ${codec})`,
+    );
+    const [written] = await query(`SELECT DISTINCT compression FROM parquet_metadata('${sqlPath(file)}')`);
+    expect(String(written?.compression).toLowerCase()).toBe(codec);
+    await using source = await openParquetSource(fs, file);
+    const read = await parquetReadObjects({ file: source, compressors });
+    expect(read.length).toBe(5000);
+    expect(read.every((row, i) => row.id === i && row.name === `row ${i}`)).toBe(true);
   });
 });
