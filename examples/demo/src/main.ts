@@ -13,7 +13,8 @@ import { tour } from "./tour.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
 
-const backends: Array<{ name: string; open: () => Promise<Fs | undefined> }> = [
+/** Each backend: how to open it, and for those that need settings, what to set. */
+const backends: Array<{ name: string; open: () => Promise<Fs | undefined>; needs?: string }> = [
   { name: "memory", open: async () => new MemoryFs() },
   {
     name: "local disk",
@@ -25,6 +26,9 @@ const backends: Array<{ name: string; open: () => Promise<Fs | undefined> }> = [
   },
   {
     name: "s3",
+    needs:
+      "set S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_ENDPOINT (or S3_REGION for AWS); " +
+      "S3_COMPAT=ceph-pacific for Ceph RGW Pacific",
     open: async () => {
       const { S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_COMPAT } = process.env;
       if (!S3_BUCKET || !S3_ACCESS_KEY_ID || !S3_SECRET_ACCESS_KEY || !(S3_ENDPOINT || S3_REGION)) return undefined;
@@ -42,7 +46,7 @@ const backends: Array<{ name: string; open: () => Promise<Fs | undefined> }> = [
 for (const backend of backends) {
   const fs = await backend.open();
   if (fs === undefined) {
-    console.log(`\n== ${backend.name}: not configured, skipped`);
+    console.log(`\n== ${backend.name}: not configured, skipped (${backend.needs ?? "no settings known"})`);
     continue;
   }
   console.log(`\n== ${backend.name} (${fs.kind}, ${fs.id})`);
