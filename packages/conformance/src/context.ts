@@ -25,14 +25,16 @@ export interface Case<F extends Fs = Fs> {
 export type Define<F extends Fs = Fs> = (name: string, body: (t: Case<F>) => Promise<void>) => void;
 
 function describeError(error: unknown): string {
-  if (FusioError.is(error)) return `${error.kind} (${error.message})`;
+  // A FusioError's message starts with its kind, then names the backend, op and path.
+  if (FusioError.is(error)) return error.message;
   return `a non-FusioError ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
 }
 
 /**
  * Asserts that `error`, what `call` rejected with, is a FusioError of `kind`. Both sides of the
  * comparison name the call, so a failure reads `expected 'link(good, "a/../b") rejected
- * Unsupported (...)' to be 'link(good, "a/../b") rejects InvalidPath'` under any runner.
+ * Unsupported [kv link]: ...' to be 'link(good, "a/../b") rejects InvalidPath'` under any
+ * runner.
  */
 export function expectKind(expect: TestApi["expect"], call: string, error: unknown, kind: ErrorKind): void {
   const expected = `${call} rejects ${kind}`;
