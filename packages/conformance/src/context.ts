@@ -147,7 +147,7 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "object" && value !== null) return `a ${value.constructor.name}`;
+  if (typeof value === "object" && value !== null) return value.constructor.name;
   return String(value);
 }
 
