@@ -9,8 +9,12 @@ export interface Case<F extends Fs = Fs> {
   /** `base` joined with `relative` (parsed, not encoded). */
   at(relative: string): Path;
   expect(actual: unknown): Expectation;
-  /** Awaits `run()` and asserts that it rejected (not threw synchronously) with a FusioError of `kind`. */
-  rejects(run: () => unknown, kind: ErrorKind): Promise<FusioError>;
+  /**
+   * Awaits `run()` and asserts that it rejected (not threw synchronously) with a FusioError of
+   * `kind`. `call` names the call in a failure, e.g. `link(good, "a/../b")`; it defaults to the
+   * source text of `run`.
+   */
+  rejects(run: () => unknown, kind: ErrorKind, call?: string): Promise<FusioError>;
   /** Writes `data` to a new file at `path` (create + truncate, close). */
   put(path: Path, data: Uint8Array): Promise<void>;
   /** Reads the whole file at `path` through a fresh read-only handle. */
@@ -21,8 +25,20 @@ export interface Case<F extends Fs = Fs> {
 export type Define<F extends Fs = Fs> = (name: string, body: (t: Case<F>) => Promise<void>) => void;
 
 function describeError(error: unknown): string {
-  if (FusioError.is(error)) return error.kind;
-  return `non-FusioError ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  // A FusioError's message starts with its kind, then names the backend, op and path.
+  if (FusioError.is(error)) return error.message;
+  return `a non-FusioError ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+}
+
+/**
+ * Asserts that `error`, what `call` rejected with, is a FusioError of `kind`. Both sides of the
+ * comparison name the call, so a failure reads `expected 'link(good, "a/../b") rejected
+ * Unsupported [kv link]: ...' to be 'link(good, "a/../b") rejects InvalidPath'` under any
+ * runner.
+ */
+export function expectKind(expect: TestApi["expect"], call: string, error: unknown, kind: ErrorKind): void {
+  const expected = `${call} rejects ${kind}`;
+  expect(FusioError.is(error, kind) ? expected : `${call} rejected ${describeError(error)}`).toBe(expected);
 }
 
 /** Builds the `Define` function that the focused suites use. */
@@ -41,21 +57,21 @@ export function defineWith<F extends Fs>(options: ConformanceOptions<F>, api: Te
           base,
           at: (relative) => base.join(relative),
           expect: api.expect,
-          async rejects(run, kind) {
+          async rejects(run, kind, call = String(run)) {
             let promise: unknown;
             try {
               promise = run();
             } catch (error) {
-              api.expect(`threw synchronously (${describeError(error)})`).toBe(`rejected with ${kind}`);
+              api.expect(`${call} threw synchronously: ${describeError(error)}`).toBe(`${call} rejects ${kind}`);
               throw error;
             }
             try {
               await promise;
             } catch (error) {
-              api.expect(describeError(error)).toBe(kind);
+              expectKind(api.expect, call, error, kind);
               return error as FusioError;
             }
-            api.expect("resolved").toBe(`rejected with ${kind}`);
+            api.expect(`${call} resolved`).toBe(`${call} rejects ${kind}`);
             throw new Error("unreachable");
           },
           async put(path, data) {
@@ -125,6 +141,14 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/** A test input as a call's name in a failure shows it: strings quoted, objects by their class. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
+  if (typeof value === "object" && value !== null) return value.constructor.name;
+  return String(value);
 }
 
 /** Compares bytes with one assertion that prints a short, useful difference. */

@@ -1,6 +1,6 @@
-import { type Fs, FusioError, isCasFs } from "@fusio/core";
+import { type Fs, isCasFs } from "@fusio/core";
 import type { ConformanceOverrides } from "../api.ts";
-import { type Define, sameBytes, text } from "../context.ts";
+import { type Define, expectKind, sameBytes, text } from "../context.ts";
 
 /** Conditional writes, when `capabilities.cas` is on; otherwise that `isCasFs` says no. */
 export function casTests<F extends Fs>(test: Define<F>, overrides: ConformanceOverrides = {}): void {
@@ -33,7 +33,11 @@ export function casTests<F extends Fs>(test: Define<F>, overrides: ConformanceOv
     const loaded = await fs.loadWithTag(path);
     t.expect(loaded?.tag).toBe(tag);
     sameBytes(t.expect, loaded?.data ?? new Uint8Array(), text("v1"));
-    await t.rejects(() => fs.putConditional(path, text("v2"), { ifNotExists: true }), "PreconditionFailed");
+    await t.rejects(
+      () => fs.putConditional(path, text("v2"), { ifNotExists: true }),
+      "PreconditionFailed",
+      `putConditional(path, text("v2"), { ifNotExists: true })`,
+    );
     sameBytes(t.expect, await t.get(path), text("v1"));
   });
 
@@ -60,13 +64,22 @@ export function casTests<F extends Fs>(test: Define<F>, overrides: ConformanceOv
     const path = t.at("stale.json");
     const first = await fs.putConditional(path, text("v1"), { ifNotExists: true });
     await fs.putConditional(path, text("v2"), { ifMatch: first });
-    await t.rejects(() => fs.putConditional(path, text("v3"), { ifMatch: first }), "PreconditionFailed");
-    await t.rejects(() => fs.putConditional(path, text("v3"), { ifMatch: '"not-a-tag"' }), "PreconditionFailed");
+    await t.rejects(
+      () => fs.putConditional(path, text("v3"), { ifMatch: first }),
+      "PreconditionFailed",
+      `putConditional(path, text("v3"), { ifMatch: first })`,
+    );
+    await t.rejects(
+      () => fs.putConditional(path, text("v3"), { ifMatch: '"not-a-tag"' }),
+      "PreconditionFailed",
+      `putConditional(path, text("v3"), { ifMatch: '"not-a-tag"' })`,
+    );
     await t.rejects(
       () => fs.putConditional(t.at("missing.json"), text("v1"), { ifMatch: first }),
       "PreconditionFailed",
+      `putConditional("missing.json", text("v1"), { ifMatch: first })`,
     );
-    await t.rejects(() => fs.stat(t.at("missing.json")), "NotFound");
+    await t.rejects(() => fs.stat(t.at("missing.json")), "NotFound", `stat("missing.json")`);
     sameBytes(t.expect, await t.get(path), text("v2"));
   });
 
@@ -81,7 +94,11 @@ export function casTests<F extends Fs>(test: Define<F>, overrides: ConformanceOv
     const loaded = await fs.loadWithTag(path);
     t.expect(loaded?.tag === tag).toBe(false);
     sameBytes(t.expect, loaded?.data ?? new Uint8Array(), text("v1+plain"));
-    await t.rejects(() => fs.putConditional(path, text("v2"), { ifMatch: tag }), "PreconditionFailed");
+    await t.rejects(
+      () => fs.putConditional(path, text("v2"), { ifMatch: tag }),
+      "PreconditionFailed",
+      `putConditional(path, text("v2"), { ifMatch: tag })`,
+    );
     const truncated = await fs.open(path, { truncate: true });
     await truncated.writeAll(text("v1"));
     await truncated.close();
@@ -99,8 +116,15 @@ export function casTests<F extends Fs>(test: Define<F>, overrides: ConformanceOv
     );
     const winners = results.flatMap((result, i) => (result.status === "fulfilled" ? [i] : []));
     t.expect(winners.length).toBe(1);
-    for (const result of results) {
-      if (result.status === "rejected") t.expect(FusioError.is(result.reason, "PreconditionFailed")).toBe(true);
+    for (const [i, result] of results.entries()) {
+      if (result.status === "rejected") {
+        expectKind(
+          t.expect,
+          `putConditional(path, "writer-${i}", { ifMatch: tag })`,
+          result.reason,
+          "PreconditionFailed",
+        );
+      }
     }
     const loaded = await fs.loadWithTag(path);
     sameBytes(t.expect, loaded?.data ?? new Uint8Array(), text(`writer-${winners[0]}`));

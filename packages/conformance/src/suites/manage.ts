@@ -1,5 +1,5 @@
 import type { Fs } from "@fusio/core";
-import { collect, type Define, sameBytes, text } from "../context.ts";
+import { collect, type Define, sameBytes, show, text } from "../context.ts";
 
 /** stat, remove, copy, link, createDirAll, sync: each checked against the capability flags. */
 export function manageTests<F extends Fs>(test: Define<F>): void {
@@ -17,8 +17,8 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
     const path = t.at("gone.bin");
     await t.put(path, text("x"));
     await t.fs.remove(path);
-    await t.rejects(() => t.fs.stat(path), "NotFound");
-    await t.rejects(() => t.fs.open(path), "NotFound");
+    await t.rejects(() => t.fs.stat(path), "NotFound", "stat(path)");
+    await t.rejects(() => t.fs.open(path), "NotFound", "open(path)");
     await t.fs.remove(path);
     await t.fs.remove(t.at("never/existed"));
   });
@@ -31,7 +31,7 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
       t.expect((await t.fs.stat(dir)).isDirectory).toBe(true);
       const listed = await collect(t.fs.list(t.at("made/deep")));
       t.expect(listed.map((entry) => [entry.path.raw, entry.isDirectory])).toEqual([[dir.raw, true]]);
-      await t.rejects(() => t.fs.remove(dir), "IsADirectory");
+      await t.rejects(() => t.fs.remove(dir), "IsADirectory", "remove(dir)");
       t.expect((await t.fs.stat(dir)).isDirectory).toBe(true);
     } else {
       t.expect(await collect(t.fs.list(dir))).toEqual([]);
@@ -44,7 +44,7 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
     await t.put(from, text("first"));
     await t.put(to, text("old destination content"));
     if (!t.fs.capabilities.copy) {
-      await t.rejects(() => t.fs.copy(from, to), "Unsupported");
+      await t.rejects(() => t.fs.copy(from, to), "Unsupported", "copy(from, to)");
       return;
     }
     await t.fs.copy(from, to);
@@ -54,8 +54,8 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
     await append.close();
     sameBytes(t.expect, await t.get(from), text("first+second"));
     sameBytes(t.expect, await t.get(to), text("first"));
-    await t.rejects(() => t.fs.copy(t.at("missing"), t.at("x")), "NotFound");
-    await t.rejects(() => t.fs.stat(t.at("x")), "NotFound");
+    await t.rejects(() => t.fs.copy(t.at("missing"), t.at("x")), "NotFound", `copy("missing", "x")`);
+    await t.rejects(() => t.fs.stat(t.at("x")), "NotFound", `stat("x")`);
   });
 
   test("link shares the file under a second name, or rejects Unsupported", async (t) => {
@@ -63,8 +63,8 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
     const to = t.at("linked.bin");
     await t.put(from, text("shared"));
     if (!t.fs.capabilities.link) {
-      await t.rejects(() => t.fs.link(from, to), "Unsupported");
-      await t.rejects(() => t.fs.stat(to), "NotFound");
+      await t.rejects(() => t.fs.link(from, to), "Unsupported", "link(from, to)");
+      await t.rejects(() => t.fs.stat(to), "NotFound", "stat(to)");
       return;
     }
     await t.fs.link(from, to);
@@ -75,8 +75,8 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
     await t.fs.remove(from);
     sameBytes(t.expect, await t.get(to), text("shared+more"));
     await t.put(from, text("other"));
-    await t.rejects(() => t.fs.link(from, to), "AlreadyExists");
-    await t.rejects(() => t.fs.link(t.at("missing"), t.at("l2")), "NotFound");
+    await t.rejects(() => t.fs.link(from, to), "AlreadyExists", "link(from, to)");
+    await t.rejects(() => t.fs.link(t.at("missing"), t.at("l2")), "NotFound", `link("missing", "l2")`);
   });
 
   test("sync honours exactly the levels in capabilities.sync", async (t) => {
@@ -87,7 +87,7 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
       if (t.fs.capabilities.sync.includes(level)) {
         await file.sync(level);
       } else {
-        await t.rejects(() => file.sync(level), "Unsupported");
+        await t.rejects(() => file.sync(level), "Unsupported", `file.sync(${show(level)})`);
       }
     }
     await file.close();
@@ -100,8 +100,12 @@ export function manageTests<F extends Fs>(test: Define<F>): void {
         await synced.close();
         sameBytes(t.expect, await t.get(target), text(level));
       } else {
-        await t.rejects(() => t.fs.open(target, { create: true, syncOnClose: level }), "Unsupported");
-        await t.rejects(() => t.fs.stat(target), "NotFound");
+        await t.rejects(
+          () => t.fs.open(target, { create: true, syncOnClose: level }),
+          "Unsupported",
+          `open(target, { create: true, syncOnClose: ${show(level)} })`,
+        );
+        await t.rejects(() => t.fs.stat(target), "NotFound", "stat(target)");
       }
     }
   });

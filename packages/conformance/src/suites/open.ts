@@ -5,11 +5,15 @@ import { bytes, type Define, sameBytes, text } from "../context.ts";
 export function openTests<F extends Fs>(test: Define<F>): void {
   test("open of a missing path without create rejects NotFound, whatever else is asked", async (t) => {
     const missing = t.at("missing.bin");
-    await t.rejects(() => t.fs.open(missing), "NotFound");
-    await t.rejects(() => t.fs.open(missing, { write: true }), "NotFound");
-    await t.rejects(() => t.fs.open(missing, { read: true, write: true }), "NotFound");
-    await t.rejects(() => t.fs.open(missing, { truncate: true }), "NotFound");
-    await t.rejects(() => t.fs.stat(missing), "NotFound");
+    await t.rejects(() => t.fs.open(missing), "NotFound", "open(missing)");
+    await t.rejects(() => t.fs.open(missing, { write: true }), "NotFound", "open(missing, { write: true })");
+    await t.rejects(
+      () => t.fs.open(missing, { read: true, write: true }),
+      "NotFound",
+      "open(missing, { read: true, write: true })",
+    );
+    await t.rejects(() => t.fs.open(missing, { truncate: true }), "NotFound", "open(missing, { truncate: true })");
+    await t.rejects(() => t.fs.stat(missing), "NotFound", "stat(missing)");
   });
 
   test("open with create makes an empty file", async (t) => {
@@ -32,7 +36,7 @@ export function openTests<F extends Fs>(test: Define<F>): void {
     const path = t.at("ro.bin");
     await t.put(path, text("keep"));
     const file = await t.fs.open(path);
-    await t.rejects(() => file.writeAll(text("x")), "PermissionDenied");
+    await t.rejects(() => file.writeAll(text("x")), "PermissionDenied", `file.writeAll(text("x"))`);
     await file.close();
     sameBytes(t.expect, await t.get(path), text("keep"));
   });
@@ -41,18 +45,30 @@ export function openTests<F extends Fs>(test: Define<F>): void {
     const path = t.at("wo.bin");
     const file = await t.fs.open(path, { create: true, read: false });
     await file.writeAll(text("abc"));
-    await t.rejects(() => file.readExactAt(new Uint8Array(1), 0), "PermissionDenied");
-    await t.rejects(() => file.readToEndAt(0), "PermissionDenied");
+    await t.rejects(
+      () => file.readExactAt(new Uint8Array(1), 0),
+      "PermissionDenied",
+      "file.readExactAt(new Uint8Array(1), 0)",
+    );
+    await t.rejects(() => file.readToEndAt(0), "PermissionDenied", "file.readToEndAt(0)");
     await file.close();
     sameBytes(t.expect, await t.get(path), text("abc"));
   });
 
   test("contradictory open options reject InvalidArgument", async (t) => {
     const path = t.at("x.bin");
-    await t.rejects(() => t.fs.open(path, { create: true, write: false }), "InvalidArgument");
-    await t.rejects(() => t.fs.open(path, { truncate: true, write: false }), "InvalidArgument");
-    await t.rejects(() => t.fs.open(path, { read: false }), "InvalidArgument");
-    await t.rejects(() => t.fs.stat(path), "NotFound");
+    await t.rejects(
+      () => t.fs.open(path, { create: true, write: false }),
+      "InvalidArgument",
+      "open(path, { create: true, write: false })",
+    );
+    await t.rejects(
+      () => t.fs.open(path, { truncate: true, write: false }),
+      "InvalidArgument",
+      "open(path, { truncate: true, write: false })",
+    );
+    await t.rejects(() => t.fs.open(path, { read: false }), "InvalidArgument", "open(path, { read: false })");
+    await t.rejects(() => t.fs.stat(path), "NotFound", "stat(path)");
   });
 
   test("open with create on an existing file keeps its content and appends", async (t) => {

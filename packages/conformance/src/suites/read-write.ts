@@ -148,10 +148,26 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     const path = t.at("eof.bin");
     await t.put(path, text("0123456789"));
     const file = await t.fs.open(path);
-    await t.rejects(() => file.readExactAt(new Uint8Array(5), 8), "UnexpectedEof");
-    await t.rejects(() => file.readExactAt(new Uint8Array(1), 10), "UnexpectedEof");
-    await t.rejects(() => file.readExactAt(new Uint8Array(11), 0), "UnexpectedEof");
-    await t.rejects(() => file.readExactAt(new Uint8Array(1), 1000), "UnexpectedEof");
+    await t.rejects(
+      () => file.readExactAt(new Uint8Array(5), 8),
+      "UnexpectedEof",
+      "file.readExactAt(new Uint8Array(5), 8)",
+    );
+    await t.rejects(
+      () => file.readExactAt(new Uint8Array(1), 10),
+      "UnexpectedEof",
+      "file.readExactAt(new Uint8Array(1), 10)",
+    );
+    await t.rejects(
+      () => file.readExactAt(new Uint8Array(11), 0),
+      "UnexpectedEof",
+      "file.readExactAt(new Uint8Array(11), 0)",
+    );
+    await t.rejects(
+      () => file.readExactAt(new Uint8Array(1), 1000),
+      "UnexpectedEof",
+      "file.readExactAt(new Uint8Array(1), 1000)",
+    );
     const exact = new Uint8Array(3);
     await file.readExactAt(exact, 7);
     sameBytes(t.expect, exact, text("789"));
@@ -168,7 +184,7 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     sameBytes(t.expect, await file.readToEndAt(0), text("0123456789"));
     sameBytes(t.expect, await file.readToEndAt(4), text("456789"));
     t.expect((await file.readToEndAt(10)).length).toBe(0);
-    await t.rejects(() => file.readToEndAt(11), "UnexpectedEof");
+    await t.rejects(() => file.readToEndAt(11), "UnexpectedEof", "file.readToEndAt(11)");
     await file.close();
   });
 
@@ -203,12 +219,12 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     const file = await t.fs.open(path, { write: true });
     await file.close();
     await file.close();
-    await t.rejects(() => file.readExactAt(new Uint8Array(1), 0), "Closed");
-    await t.rejects(() => file.readToEndAt(0), "Closed");
-    await t.rejects(() => file.size(), "Closed");
-    await t.rejects(() => file.writeAll(text("x")), "Closed");
-    await t.rejects(() => file.flush(), "Closed");
-    await t.rejects(() => file.sync(), "Closed");
+    await t.rejects(() => file.readExactAt(new Uint8Array(1), 0), "Closed", "file.readExactAt(new Uint8Array(1), 0)");
+    await t.rejects(() => file.readToEndAt(0), "Closed", "file.readToEndAt(0)");
+    await t.rejects(() => file.size(), "Closed", "file.size()");
+    await t.rejects(() => file.writeAll(text("x")), "Closed", `file.writeAll(text("x"))`);
+    await t.rejects(() => file.flush(), "Closed", "file.flush()");
+    await t.rejects(() => file.sync(), "Closed", "file.sync()");
     sameBytes(t.expect, await t.get(path), text("data"));
   });
 
@@ -217,16 +233,16 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     const fresh = t.at("discarded.bin");
     const file = await t.fs.open(fresh, { create: true, truncate: true });
     await file.writeAll(bytes(1000));
-    await t.rejects(() => file.close({ signal }), "Aborted");
-    await t.rejects(() => file.writeAll(text("x")), "Closed");
+    await t.rejects(() => file.close({ signal }), "Aborted", "file.close({ signal })");
+    await t.rejects(() => file.writeAll(text("x")), "Closed", `file.writeAll(text("x"))`);
     await file.close();
-    if (!t.fs.capabilities.visibleBeforeClose) await t.rejects(() => t.fs.stat(fresh), "NotFound");
+    if (!t.fs.capabilities.visibleBeforeClose) await t.rejects(() => t.fs.stat(fresh), "NotFound", "stat(fresh)");
 
     const existing = t.at("kept.bin");
     await t.put(existing, text("base"));
     const append = await t.fs.open(existing, { write: true });
     await append.writeAll(text("+more"));
-    await t.rejects(() => append.close({ signal }), "Aborted");
+    await t.rejects(() => append.close({ signal }), "Aborted", "append.close({ signal })");
     const expected = t.fs.capabilities.visibleBeforeClose ? "base+more" : "base";
     sameBytes(t.expect, await t.get(existing), text(expected));
   });
@@ -236,7 +252,7 @@ export function readWriteTests<F extends Fs>(test: Define<F>, overrides: Conform
     const file = await t.fs.open(path, { create: true });
     await file.writeAll(text("disposed"));
     await file[Symbol.asyncDispose]();
-    await t.rejects(() => file.writeAll(text("x")), "Closed");
+    await t.rejects(() => file.writeAll(text("x")), "Closed", `file.writeAll(text("x"))`);
     sameBytes(t.expect, await t.get(path), text("disposed"));
   });
 }
