@@ -8,4 +8,4 @@ const onlyIn: Record<string, string> = { bun: "packages/bun", deno: "packages/de
 export const projects: string[] =
   runtime in onlyIn
     ? [onlyIn[runtime] as string]
-    : ["packages/*", "examples/*", "bench", ...Object.values(onlyIn).map((project) => `!${project}`)];
+    : ["packages/*", "examples/*", "bench", "consumer-test", ...Object.values(onlyIn).map((project) => `!${project}`)];
