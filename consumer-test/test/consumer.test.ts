@@ -158,6 +158,10 @@ describe("strict TypeScript", () => {
     await checkBoth({ module: "ESNext", moduleResolution: "bundler", types: ["node"] });
   });
 
+  it("type-checks with customConditions: ['source'], as monorepo consumers often set", async () => {
+    await checkBoth({ module: "ESNext", moduleResolution: "bundler", types: ["node"], customConditions: ["source"] });
+  });
+
   it("type-checks a browser app with a DOM lib and no @types/node (lib esnext.disposable, as documented)", async () => {
     await tsc({
       compilerOptions: {
