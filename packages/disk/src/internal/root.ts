@@ -70,7 +70,8 @@ export class Root {
     const path = this.join(key);
     let stays: boolean;
     try {
-      stays = this.follow || (await confined(path, await this.real()));
+      const root = await this.real(); // also makes a missing root
+      stays = this.follow || (await confined(path, root));
     } catch (error) {
       throw fromErrno(error, context);
     }
