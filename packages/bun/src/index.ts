@@ -1,3 +1,3 @@
-export { DiskFile as BunFile } from "@fusio/node/disk";
+export { DiskFile as BunFile } from "@fusio/disk";
 export { BunFs, type BunFsOptions } from "./bun-fs.ts";
 export { BunHttpClient, type BunHttpClientOptions } from "./http-client.ts";

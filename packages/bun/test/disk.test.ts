@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BunFs } from "@fusio/bun";
+import { runtimeDiskTests } from "@fusio-internal/test-support/disk/runtime-disk-tests";
 import { afterAll, describe, expect, it } from "vitest";
-import { runtimeDiskTests } from "../../node/test/workers/runtime-disk-tests.ts";
 
 const root = mkdtempSync(join(tmpdir(), "fusio-bun-disk-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

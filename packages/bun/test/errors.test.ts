@@ -43,7 +43,7 @@ describe("errno table", () => {
   });
 
   it("lists every code the tests name", () => {
-    expect(Object.keys(ERRNO_KINDS).length).toBe(27); // @fusio/node/disk's table, shared since the merge
+    expect(Object.keys(ERRNO_KINDS).length).toBe(27); // @fusio/disk's table, shared since the merge
   });
 });
 

@@ -13,7 +13,7 @@ import {
   type PutConditionalOptions,
   toPath,
 } from "@fusio/core";
-import { DiskFs, type DiskFsOptions, fromErrno } from "@fusio/node/disk";
+import { DiskFs, type DiskFsOptions, fromErrno } from "@fusio/disk";
 import { permissionError } from "./internal/errors.ts";
 
 /** Options of {@link DenoFs}. */
@@ -25,7 +25,7 @@ export interface DenoFsOptions extends DiskFsOptions {}
  * O_APPEND descriptor (measured faster than `Deno.FsFile`, whose cursor would also need a
  * seek + read per call and a lock to keep concurrent reads apart). Everything else — paths
  * confined to `root`, directories, copy, hard links, crash-safe cross-process CAS — is
- * NodeFs's implementation. A call the permission sandbox refuses (`--allow-read`,
+ * the `@fusio/disk` engine's. A call the permission sandbox refuses (`--allow-read`,
  * `--allow-write`) rejects `PermissionDenied`.
  *
  * ```ts

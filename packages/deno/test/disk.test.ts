@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DenoFs } from "@fusio/deno";
+import { runtimeDiskTests } from "@fusio-internal/test-support/disk/runtime-disk-tests";
 import { afterAll, describe, expect, it } from "vitest";
-import { runtimeDiskTests } from "../../node/test/workers/runtime-disk-tests.ts";
 import { runDeno, spawnDeno } from "./deno-api.ts";
 
 const root = mkdtempSync(join(tmpdir(), "fusio-deno-disk-"));

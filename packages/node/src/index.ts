@@ -1,2 +1,2 @@
-export { DiskFile as NodeFile } from "./disk-file.ts";
+export { DiskFile as NodeFile } from "@fusio/disk";
 export { NodeFs, type NodeFsOptions } from "./node-fs.ts";

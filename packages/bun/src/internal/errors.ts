@@ -3,13 +3,13 @@
 // as `ECONNREFUSED` or Bun's own `ConnectionClosed`. Messages and causes are rebuilt without
 // the request URL: Bun puts it in `error.path`, and a URL may carry a signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { ERRNO_KINDS, errnoKind, fromErrno } from "@fusio/disk";
 import { sanitizeError as sanitize } from "@fusio/http";
-import { ERRNO_KINDS, errnoKind, fromErrno } from "@fusio/node/disk";
 
 // URLs are stripped by the same code as FetchHttpClient's own errors.
 export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
 
-/** errno names (as in `error.code`) -> kind: @fusio/node/disk's table. Anything else is `Io`. */
+/** errno names (as in `error.code`) -> kind: @fusio/disk's table. Anything else is `Io`. */
 export { ERRNO_KINDS };
 
 /** The kind for a native error's `code` (errno name). */
@@ -19,7 +19,7 @@ export function kindOfCode(code: unknown): ErrorKind {
 
 /**
  * A native file-system error as a FusioError (the native error kept as `cause`): Bun's node:fs,
- * Bun.file and FileSink report errno names, so this is @fusio/node/disk's `fromErrno`.
+ * Bun.file and FileSink report errno names, so this is @fusio/disk's `fromErrno`.
  */
 export function fsError(error: unknown, context: ErrorContext): FusioError {
   return fromErrno(error, context);

@@ -5,8 +5,8 @@
 // messages and causes hold the request URL, so those are rebuilt without it: a URL may carry a
 // signature or SAS token.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { ERRNO_KINDS, errnoCode, errnoKind, fromErrno } from "@fusio/disk";
 import { sanitizeError as sanitize } from "@fusio/http";
-import { ERRNO_KINDS, errnoCode, errnoKind, fromErrno } from "@fusio/node/disk";
 
 // URLs are stripped by the same code as FetchHttpClient's own errors.
 export { sanitizeError as sanitize, stripUrls } from "@fusio/http";
@@ -40,7 +40,7 @@ export const DENO_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = Object.free
   Http: "Io",
 });
 
-/** errno names (as in `error.code`) -> kind, for Deno's node:fs: @fusio/node/disk's table. */
+/** errno names (as in `error.code`) -> kind, for Deno's node:fs: @fusio/disk's table. */
 export { ERRNO_KINDS };
 
 /** `Deno.errors` that may go away when repeated: interrupted, busy, timed out, a dropped connection. */
@@ -79,7 +79,7 @@ export function isNotCapable(error: unknown): boolean {
 
 /**
  * A native file-system error as a FusioError (the native error kept as `cause`): a `Deno.errors`
- * class by its name, anything else (node:fs errno errors) through @fusio/node/disk's `fromErrno`.
+ * class by its name, anything else (node:fs errno errors) through @fusio/disk's `fromErrno`.
  */
 export function fsError(error: unknown, context: ErrorContext): FusioError {
   const errno = fromErrno(error, context);
@@ -110,7 +110,7 @@ export function transportError(error: unknown, context: ErrorContext): FusioErro
 /**
  * The `PermissionDenied` error for a FusioError whose cause (at any depth) is the sandbox's
  * `NotCapable`, keeping its context; undefined for any other error. The local-disk code shared
- * with NodeFs maps by errno and sees a NotCapable (which has none) as `Io`.
+ * with NodeFs and BunFs (`@fusio/disk`) maps by errno and sees a NotCapable (which has none) as `Io`.
  */
 export function permissionError(error: unknown): FusioError | undefined {
   if (!FusioError.is(error) || error.kind === "PermissionDenied") return undefined;

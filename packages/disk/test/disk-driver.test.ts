@@ -1,8 +1,8 @@
-// `@fusio/node/disk` as the Bun and Deno packages use it: a DiskFs with its own kind and appender.
+// `@fusio/disk` as the Node, Bun and Deno packages use it: a DiskFs with its own kind and appender.
 import fs, { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeFs } from "@fusio/conformance";
-import { DiskFs, type DiskFsOptions, type DiskWriter } from "@fusio/node/disk";
+import { DiskFs, type DiskFsOptions, type DiskWriter } from "@fusio/disk";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
 

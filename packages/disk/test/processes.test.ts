@@ -2,9 +2,9 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decode, tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 import { kill9, type Worker, worker } from "./workers/spawn.ts";
 
 const PROCESSES = 8;

@@ -9,8 +9,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FusioError } from "@fusio/core";
-import { NodeFs } from "@fusio/node";
 import { acquireLock, reservedName } from "../../src/internal/lock.ts";
+import { NodeFs } from "../node-fs.ts";
 
 const [mode, root, key, arg] = process.argv.slice(2) as [string, string, string, string];
 const fs = new NodeFs({ root });

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Path } from "@fusio/core";
-import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

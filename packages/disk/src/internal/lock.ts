@@ -21,8 +21,7 @@ import process from "node:process";
 import { threadId } from "node:worker_threads";
 import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
-import { closeFd, openFd } from "./io.ts";
-import { link, lstat, readdir, readText, rename, unlink, writeFully } from "./io-more.ts";
+import { closeFd, link, lstat, openFd, readdir, readText, rename, unlink, writeFully } from "./io.ts";
 import { RESERVED_PREFIX } from "./list.ts";
 
 const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
@@ -105,7 +104,7 @@ async function isStale(text: string, ageMs: number, leaseMs: number): Promise<bo
 // Queue per lock path, shared by every copy of this module in this thread (worker threads have
 // their own), so that our own writers wait without polling and a lock file naming this thread
 // is known to be stale.
-const QUEUES_KEY = Symbol.for("@fusio/node/cas-queues");
+const QUEUES_KEY = Symbol.for("@fusio/disk/cas-queues");
 const registry = globalThis as Record<symbol, Map<string, Promise<void>> | undefined>;
 registry[QUEUES_KEY] ??= new Map();
 const queues: Map<string, Promise<void>> = registry[QUEUES_KEY];

@@ -6,7 +6,7 @@ import { expect } from "vitest";
 
 /** A fresh temp directory; `cleanup` removes it. */
 export function tempDir(prefix: string): { path: string; cleanup(): void } {
-  const path = mkdtempSync(join(tmpdir(), `fusio-node-${prefix}-`));
+  const path = mkdtempSync(join(tmpdir(), `fusio-disk-${prefix}-`));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 

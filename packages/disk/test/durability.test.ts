@@ -2,9 +2,9 @@
 // system calls and only record which file each descriptor is (Linux: /proc/self/fd).
 import fs, { readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 
 describe.runIf(process.platform === "linux")("NodeFs durability calls", () => {
   let dir: ReturnType<typeof tempDir>;

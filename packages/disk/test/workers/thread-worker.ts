@@ -1,7 +1,7 @@
 // A worker thread for the threads test: N tag-guarded increments of a JSON counter.
 import { parentPort, workerData } from "node:worker_threads";
 import { FusioError } from "@fusio/core";
-import { NodeFs } from "@fusio/node";
+import { NodeFs } from "../node-fs.ts";
 
 const { root, key, count } = workerData as { root: string; key: string; count: number };
 const fs = new NodeFs({ root });

@@ -2,10 +2,10 @@
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lockPathOf } from "../src/internal/lock.ts";
 import { rejectsWith, tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 
 describe("CAS lock files", () => {
   let dir: ReturnType<typeof tempDir>;

@@ -2,9 +2,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { NodeFs } from "@fusio/node";
 import { describe, expect, it } from "vitest";
 import { decode, tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tsx = pathToFileURL(join(here, "../node_modules/tsx/dist/esm/api/index.mjs")).href;

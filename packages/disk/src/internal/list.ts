@@ -1,9 +1,9 @@
 import type { Dirent, Stats } from "node:fs";
 import { join } from "node:path";
 import { type AbortSignalLike, abortError, type ErrorContext, type FileMeta, Path } from "@fusio/core";
-import { inside, type Root } from "../disk-fs.ts";
-import { isMissing, realpath } from "./io.ts";
-import { readdir, stat } from "./io-more.ts";
+import { errnoCode, isMissing } from "./errors.ts";
+import { readdir, realpath, stat } from "./io.ts";
+import { inside, type Root } from "./root.ts";
 
 /** Names with this prefix are fusio's own (temp and lock files): list hides them. */
 export const RESERVED_PREFIX = ".fusio-";
@@ -83,7 +83,7 @@ async function inspect(
     const key = recursive && stats.isDirectory() ? `${path.raw}/` : path.raw;
     return { path, stats, link, key };
   } catch (error) {
-    if (isMissing(error) || (error as { code?: string }).code === "ELOOP") return undefined;
+    if (isMissing(error) || errnoCode(error) === "ELOOP") return undefined;
     throw error;
   }
 }

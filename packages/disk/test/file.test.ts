@@ -1,9 +1,9 @@
 import fs, { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FusioError } from "@fusio/core";
-import { NodeFs } from "@fusio/node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decode, rejectsWith, tempDir, text } from "./helpers.ts";
+import { NodeFs } from "./node-fs.ts";
 
 // node:fs has no O_ACCMODE; it is 3 on every POSIX system.
 const O_ACCMODE = 3;

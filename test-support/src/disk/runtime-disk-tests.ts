@@ -1,6 +1,6 @@
 // Local-disk tests that @fusio/bun and @fusio/deno run alike (each inside its own runtime, in
-// its own describe block, where these functions register them). Test-only, imported by
-// relative path.
+// its own describe block, where these functions register them). Test-only: import it as
+// `@fusio-internal/test-support/disk/runtime-disk-tests`.
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytes } from "@fusio/conformance";

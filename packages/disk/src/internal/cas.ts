@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import {
   type AbortSignalLike,
   abortError,
+  beginCall,
   type CallOptions,
   type CasCondition,
   checkBytes,
@@ -26,13 +27,24 @@ import {
   FusioError,
   type Path,
   type PutConditionalOptions,
-  toPath,
+  throwIfAborted,
 } from "@fusio/core";
-import type { Root } from "../disk-fs.ts";
-import { errnoCode, fromErrno } from "./errors.ts";
-import { closeFd, mkdirs, openFd } from "./io.ts";
-import { fstatBig, fsyncFd, link, readPrefix, rename, syncDir, unlink, writeFully } from "./io-more.ts";
+import { errnoCode, fromErrno, isMissing } from "./errors.ts";
+import {
+  closeFd,
+  fstatBig,
+  fsyncFd,
+  link,
+  mkdirs,
+  openFd,
+  readPrefix,
+  rename,
+  syncDir,
+  unlink,
+  writeFully,
+} from "./io.ts";
 import { acquireLock, reservedName, sweep } from "./lock.ts";
+import type { Root } from "./root.ts";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
 
@@ -42,7 +54,7 @@ export async function loadWithTag(
   path: Path | string,
   options?: CallOptions,
 ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-  const [key, context] = root.start("loadWithTag", path, options?.signal);
+  const { path: key, context } = beginCall(root.kind, "loadWithTag", path, options?.signal);
   if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
   const absolute = await root.resolve(key, context);
   try {
@@ -60,11 +72,10 @@ export async function putConditional(
   when: CasCondition,
   options: PutConditionalOptions,
 ): Promise<string> {
-  const key = toPath(path);
-  const context = { op: "putConditional", path: key.raw, backend: root.kind };
+  const { path: key, context } = beginCall(root.kind, "putConditional", path);
   checkBytes(data, "data", context);
   checkCasCondition(when, context);
-  root.start("putConditional", key, options.signal);
+  throwIfAborted(options.signal, context);
   if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
   const absolute = await root.resolve(key, context);
   try {
@@ -98,8 +109,7 @@ async function load(path: string, context: ErrorContext): Promise<{ data: Uint8A
   try {
     fd = await openFd(path, O_RDONLY);
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (isMissing(error)) return undefined;
     throw error;
   }
   try {
@@ -138,7 +148,7 @@ async function publish(
     fd = await openFd(temp, O_WRONLY | O_CREAT | O_EXCL);
   } catch (error) {
     // ifMatch on a path whose directory is missing: there is nothing to match.
-    if ("ifMatch" in when && (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR")) {
+    if ("ifMatch" in when && isMissing(error)) {
       throw preconditionFailed(context);
     }
     throw error;
