@@ -28,7 +28,8 @@ describe("defaultHttpClient under Bun", () => {
     expect(client.constructor.name).toBe("FetchHttpClient");
   });
 
-  it("Bun's own resolver picks the fetch default, from the sources and from dist", () => {
+  // Two Bun processes: slow on a busy machine.
+  it("Bun's own resolver picks the fetch default, from the sources and from dist", { timeout: 30_000 }, () => {
     expect(resolvedByBun(true)).toBe("src/default-client-fetch.ts");
     expect(resolvedByBun(false)).toBe("dist/default-client-fetch.js");
   });
