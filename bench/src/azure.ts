@@ -1,11 +1,12 @@
-// Azure Blob on Azurite: fusio (fetch, and its Node transport @fusio/node/http) against
+// Azure Blob on Azurite: fusio (fetch, and its Node default UndiciHttpClient) against
 // @azure/storage-blob and the floor, raw undici.request() with a node:crypto Shared Key signer.
 // Each group starts a fresh Azurite (it frees deleted blobs only every 10 minutes, so memory
 // would pile up).
 import { createHmac } from "node:crypto";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
-import { UndiciHttpClient } from "@fusio/node/http";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { Agent, request } from "undici";
 import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
@@ -131,7 +132,7 @@ async function freshEnv(): Promise<Env> {
     azurite,
     sdk,
     undiciAgent,
-    fetchFs: new AzureBlobFs(options),
+    fetchFs: new AzureBlobFs({ ...options, http: new FetchHttpClient() }),
     undiciFs: new AzureBlobFs({ ...options, http: new UndiciHttpClient({ dispatcher: undiciAgent }) }),
     floor: new Floor(`http://127.0.0.1:${azurite.port}`),
     containerPath: `/${DEVELOPMENT_ACCOUNT}/${CONTAINER}`,
@@ -166,8 +167,8 @@ function lazyGroup(
 
 const SDK = "@azure/storage-blob";
 const FLOOR = "undici.request + node:crypto (floor)";
-const FUSIO_UNDICI = "AzureBlobFs + @fusio/node/http";
-const FUSIO_FETCH = "AzureBlobFs + fetch (default)";
+const FUSIO_UNDICI = "AzureBlobFs + undici (Node default)";
+const FUSIO_FETCH = "AzureBlobFs + fetch";
 const NAMES = [SDK, FLOOR, FUSIO_UNDICI, FUSIO_FETCH];
 
 function randomPositions(size: number, block: number): () => number {
@@ -260,7 +261,7 @@ function blockUploadGroup(): BenchGroup {
         blockSize: PART_SIZE,
         concurrency: IN_FLIGHT,
       };
-      const fetchFs = new AzureBlobFs(options);
+      const fetchFs = new AzureBlobFs({ ...options, http: new FetchHttpClient() });
       const undiciFs = new AzureBlobFs({
         ...options,
         http: new UndiciHttpClient({ dispatcher: env.undiciAgent }),

@@ -1,11 +1,12 @@
-// S3 against a Ceph RGW in the same run: fusio (its Node transport @fusio/node/http, and the
-// default fetch client) versus @aws-sdk/client-s3 (+ @aws-sdk/lib-storage for the large upload),
+// S3 against a Ceph RGW in the same run: fusio (its Node default UndiciHttpClient, and the
+// portable FetchHttpClient) versus @aws-sdk/client-s3 (+ @aws-sdk/lib-storage for the large upload),
 // with raw undici.request() + the native node:crypto SigV4 signer as the floor. Uses S3_ENDPOINT
 // & co. when set, else a throwaway Ceph (servers.ts startS3) for the speed groups and another for
 // the peak-memory group, each stopped after its last group (or at exit).
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { UndiciHttpClient } from "@fusio/node/http";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { CEPH_PACIFIC_COMPAT, encodeKey, encodeQuery, S3Fs, type S3FsOptions } from "@fusio/s3";
 import { nodeSigner } from "@fusio/s3/node-signer";
 import { Agent, type Dispatcher, request } from "undici";
@@ -31,8 +32,8 @@ const bucket = process.env.S3_BUCKET ?? "fusio-bench";
 const SDK = "@aws-sdk/client-s3";
 const SDK_UPLOAD = "@aws-sdk/client-s3 + @aws-sdk/lib-storage";
 const FLOOR = "undici.request + node:crypto SigV4 (floor)";
-const FUSIO_UNDICI = "S3Fs + @fusio/node/http";
-const FUSIO_FETCH = "S3Fs + fetch (default)";
+const FUSIO_UNDICI = "S3Fs + undici (Node default)";
+const FUSIO_FETCH = "S3Fs + fetch";
 
 let shared: Promise<Server<S3Config>> | undefined;
 
@@ -169,11 +170,11 @@ export async function s3Groups(): Promise<BenchGroup[]> {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  // fusio's own Node transport (@fusio/node/http) on the same kind of kept-alive pool as the floor.
+  // fusio's Node default (undici) on the same kind of kept-alive pool as the floor.
   const floorAgent = new Agent({ connections: 64 });
   const fusioAgent = new Agent({ connections: 64 });
   const options = { ...fusioOptions(config), partSize: PART_SIZE, concurrency: IN_FLIGHT };
-  const fetchFs = new S3Fs(options);
+  const fetchFs = new S3Fs({ ...options, http: new FetchHttpClient() });
   const undiciFs = new S3Fs({ ...options, http: new UndiciHttpClient({ dispatcher: fusioAgent }) });
   const floor = new Floor(config, floorAgent);
   // After the last group: the memory group (or the next run) starts a fresh server, so an idle Ceph

@@ -8,7 +8,8 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs } from "@fusio/azure";
 import type { Fs } from "@fusio/core";
-import { UndiciHttpClient } from "@fusio/node/http";
+import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { S3Fs, type S3FsOptions } from "@fusio/s3";
 import { IN_FLIGHT, MiB, PART_SIZE, streamOf } from "./remote-workloads.ts";
 
@@ -20,13 +21,13 @@ function checkSize(size: number | undefined): void {
   if (size !== SIZE) throw new Error(`uploaded ${size} bytes, expected ${SIZE}`);
 }
 
-async function throughFusio(fs: Fs, key: string, http: UndiciHttpClient | undefined): Promise<void> {
+async function throughFusio(fs: Fs, key: string, http: UndiciHttpClient | FetchHttpClient): Promise<void> {
   const file = await fs.open(key, { create: true, truncate: true });
   for await (const chunk of streamOf(SIZE)) await file.writeAll(chunk);
   await file.close();
   checkSize((await fs.stat(key)).size);
   await fs.remove(key);
-  await http?.close();
+  if (http instanceof UndiciHttpClient) await http.close();
 }
 
 export interface S3UploadArgs extends S3FsOptions {
@@ -34,10 +35,10 @@ export interface S3UploadArgs extends S3FsOptions {
   client?: Client;
 }
 
-/** S3Fs with `client` (@fusio/node/http or fetch). */
+/** S3Fs with `client` (undici, the Node default, or fetch). */
 export async function s3Fusio(args: S3UploadArgs): Promise<void> {
-  const http = args.client === "undici" ? new UndiciHttpClient() : undefined;
-  const fs = new S3Fs({ ...args, partSize: PART_SIZE, concurrency: IN_FLIGHT, ...(http && { http }) });
+  const http = args.client === "undici" ? new UndiciHttpClient() : new FetchHttpClient();
+  const fs = new S3Fs({ ...args, partSize: PART_SIZE, concurrency: IN_FLIGHT, http });
   await throughFusio(fs, args.key, http);
 }
 
@@ -73,9 +74,9 @@ export interface AzureUploadArgs {
   client?: Client;
 }
 
-/** AzureBlobFs with `client` (@fusio/node/http or fetch). */
+/** AzureBlobFs with `client` (undici, the Node default, or fetch). */
 export async function azureFusio(args: AzureUploadArgs): Promise<void> {
-  const http = args.client === "undici" ? new UndiciHttpClient() : undefined;
+  const http = args.client === "undici" ? new UndiciHttpClient() : new FetchHttpClient();
   const fs = new AzureBlobFs({
     account: args.accountName,
     container: args.container,
@@ -83,7 +84,7 @@ export async function azureFusio(args: AzureUploadArgs): Promise<void> {
     credential: { accountKey: args.accountKey },
     blockSize: PART_SIZE,
     concurrency: IN_FLIGHT,
-    ...(http && { http }),
+    http,
   });
   await throughFusio(fs, args.key, http);
 }

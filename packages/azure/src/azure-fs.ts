@@ -16,7 +16,7 @@ import {
   toPath,
 } from "@fusio/core";
 import { bodyText } from "@fusio/http/body";
-import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import type { ExistingBlob } from "./block-writer.ts";
@@ -38,7 +38,7 @@ export interface AzureBlobFsOptions {
   endpoint?: string | undefined;
   /** Shared Key, SAS token, bearer-token provider or anonymous. */
   credential: AzureCredential;
-  /** How requests reach the network. Defaults to fetch; on Node `@fusio/node/http` is faster. */
+  /** How requests reach the network. Default: `defaultHttpClient()` of `@fusio/http` (undici on Node, fetch elsewhere). */
   http?: HttpClient | undefined;
   /** Block size of staged uploads in bytes; objects up to this size are one Put Blob. Default 8 MiB. */
   blockSize?: number | undefined;
@@ -114,7 +114,7 @@ export class AzureBlobFs implements CasFs {
       container,
       url: url as URL,
       authorizer: authorizer(account, options.credential),
-      http: options.http ?? new FetchHttpClient(),
+      http: options.http ?? defaultHttpClient(),
       retry: retryPolicy(options.retry),
       timeout: options.timeout ?? 30_000,
     });

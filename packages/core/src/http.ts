@@ -47,8 +47,8 @@ export interface HttpResponse {
 }
 
 /**
- * How remote backends reach the network. Implementations: `@fusio/http` (fetch, everywhere),
- * `@fusio/node/http` (undici). Transport failures reject with a `FusioError` (`Io`, `Timeout`,
+ * How remote backends reach the network. Implementations in `@fusio/http`: `FetchHttpClient`
+ * (fetch, everywhere) and `UndiciHttpClient` (undici, Node's default). Transport failures reject with a `FusioError` (`Io`, `Timeout`,
  * `Aborted`); HTTP error statuses resolve normally and are the backend's to interpret.
  */
 export interface HttpClient {

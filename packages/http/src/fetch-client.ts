@@ -58,8 +58,8 @@ export interface FetchHttpClientOptions {
  * `accept-encoding`, so the body is the stored bytes. No URL (which may hold a signature)
  * appears in its errors.
  *
- * On Node, `@fusio/node/http` (undici `request()`) is faster: fetch costs more CPU per request
- * and copies request bodies.
+ * On Node, `UndiciHttpClient` (undici `request()`, the default there) is faster: fetch costs
+ * more CPU per request and copies request bodies.
  */
 export class FetchHttpClient implements HttpClient {
   /** The stall timeout in milliseconds (0: none). A request's own `timeout` applies too; the shorter wins. */

@@ -1,5 +1,6 @@
 export { bodyText, concatBytes, discardBody, readBodyInto } from "./body.ts";
 export { collectBody } from "./collect.ts";
+export { defaultHttpClient } from "./default-client.ts";
 export { parseRetryAfter, type RemoteErrorDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";
 export {

@@ -4,7 +4,7 @@
 // the File calls (CountingFile), every HTTP request is recorded by a pass-through wrapper
 // around the real transport, so the request counts asserted here are the ones the server saw.
 import type { HttpClient, HttpRequest, HttpResponse } from "@fusio/core";
-import { UndiciHttpClient } from "@fusio/node/http";
+import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { openParquetSource, parquetSink, parquetSource } from "@fusio/parquet";
 import { CEPH_PACIFIC_COMPAT, S3Fs } from "@fusio/s3";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";

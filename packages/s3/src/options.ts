@@ -68,7 +68,7 @@ export interface S3FsOptions {
   signPayload?: boolean | undefined;
   /** The SigV4 implementation. Default: native `node:crypto` on Node (export condition `node`), aws4fetch elsewhere. */
   signer?: Signer | undefined;
-  /** How requests reach the network. Default: `FetchHttpClient`; on Node pass `@fusio/node/http` for speed. */
+  /** How requests reach the network. Default: `defaultHttpClient()` of `@fusio/http` (undici on Node, fetch elsewhere). */
   http?: HttpClient | undefined;
   /** Multipart part size in bytes, at least 5 MiB. Default 8 MiB. */
   partSize?: number | undefined;

@@ -40,7 +40,7 @@ async function upload1GiB(http: HttpClient | undefined): Promise<number> {
 const BOUND = 8 * MiB * (4 + 1) + 64 * MiB;
 
 describe("memory", () => {
-  // With a client that sends the part buffers as they are (as @fusio/node/http does), the bound holds.
+  // With a client that sends the part buffers as they are (as UndiciHttpClient does), the bound holds.
   it("a 1 GiB upload keeps peak RSS growth within partSize x (concurrency + 1) + 64 MiB", async () => {
     const http = new NodeHttpTestClient();
     const growth = await upload1GiB(http);

@@ -1,6 +1,6 @@
 // A minimal HttpClient on node:http with keep-alive that sends buffers without copying them:
 // lets the memory test measure the writer itself rather than fetch's body copies. Test-only;
-// the production Node client is @fusio/node/http (undici).
+// the production Node client is UndiciHttpClient of @fusio/http.
 import { Agent, request } from "node:http";
 import { FusioError, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
 

@@ -7,7 +7,7 @@ import {
   type HttpResponse,
 } from "@fusio/core";
 import { bodyText, discardBody } from "@fusio/http/body";
-import { FetchHttpClient } from "@fusio/http/fetch-client";
+import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
 import { defaultSigner } from "#default-signer";
@@ -108,7 +108,7 @@ export class S3Client {
       );
     }
     this.#credentials = options.anonymous ? undefined : cachedCredentials(options.credentials as S3Credentials);
-    this.#http = options.http ?? new FetchHttpClient();
+    this.#http = options.http ?? defaultHttpClient();
     this.#signer = options.signer ?? defaultSigner;
     this.#signPayload = options.signPayload === true;
     this.#retry = options.retry;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { FusioError } from "@fusio/core";
-import { UndiciHttpClient } from "@fusio/node/http";
+import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { Agent, type Dispatcher } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 

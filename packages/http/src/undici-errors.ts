@@ -1,8 +1,7 @@
-// The disk engine's errno mapping is `@fusio/disk`'s; this module is the undici client's.
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
 
-// Network failures of the undici HttpClient (`@fusio/node/http`): undici's own codes, and the
-// errno codes of sockets and DNS.
+// Network failures of the undici HttpClient: undici's own codes, and the errno codes of
+// sockets and DNS. Each code maps to its kind and whether a retry can help.
 const NETWORK: Readonly<Record<string, readonly [ErrorKind, boolean]>> = {
   UND_ERR_CONNECT_TIMEOUT: ["Timeout", true],
   UND_ERR_HEADERS_TIMEOUT: ["Timeout", true],
@@ -51,7 +50,6 @@ export function fromNetworkError(error: unknown, context: ErrorContext): FusioEr
   });
 }
 
-/** The `code` of a native error (`"ECONNRESET"`, `"UND_ERR_SOCKET"`, ...), or undefined. */
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;

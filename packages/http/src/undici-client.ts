@@ -1,6 +1,6 @@
 import { abortError, type ErrorContext, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
 import { Agent, type Dispatcher, request } from "undici";
-import { fromNetworkError } from "../internal/errors.ts";
+import { fromNetworkError } from "./undici-errors.ts";
 
 /** Options of {@link UndiciHttpClient}. */
 export interface UndiciHttpClientOptions {
@@ -24,11 +24,13 @@ export interface UndiciHttpClientOptions {
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
- * An `HttpClient` on undici's `request()`: a keep-alive connection pool per origin, streaming
- * request and response bodies, and buffer bodies written to the socket without a copy.
+ * An `HttpClient` on undici's `request()`, for Node: a keep-alive connection pool per origin,
+ * streaming request and response bodies, and buffer bodies written to the socket without a
+ * copy. It is what `defaultHttpClient()` gives on Node; construct one yourself to tune the
+ * pool or the timeouts.
  *
  * ```ts
- * import { UndiciHttpClient } from "@fusio/node/http";
+ * import { UndiciHttpClient } from "@fusio/http/undici-client";
  * const http = new UndiciHttpClient({ connections: 16, headersTimeout: 30_000 });
  * ```
  */
