@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { checkSizes } from "../src/size/budgets.ts";
-import type { JobEntry, KindInfo } from "../src/size/catalog.ts";
+import { discoverJobs, type JobEntry, KINDS, type KindInfo, SDK_RATIO } from "../src/size/catalog.ts";
 
 const fixtures = new URL("./__fixtures__/", import.meta.url);
 
-const kind = (
-  ceilingGzip: number,
-  platforms: KindInfo["platforms"] = ["node", "browser"],
-  budgetGzip = ceilingGzip,
-): KindInfo => ({
+const kind = (ceilingGzip: number, platforms: KindInfo["platforms"] = ["node", "browser"], sdk?: string): KindInfo => ({
   title: "test",
   floor: "floor",
   platforms,
-  fusio: { packageName: "@fusio/s3", budgetGzip, ceilingGzip },
+  fusio: { packageName: "@fusio/s3", ceilingGzip },
+  ...(sdk ? { sdk } : {}),
 });
 
 const fusioJob = (file: string): JobEntry => ({
@@ -25,6 +22,18 @@ const fusioJob = (file: string): JobEntry => ({
   isFusio: true,
   isFloor: false,
 });
+
+/** A stand-in for the official SDK's job, named "sdk" in its kind. */
+const sdkJob = (file: string): JobEntry => ({
+  ...fusioJob(file),
+  name: "sdk",
+  id: "s3/sdk",
+  label: "the SDK",
+  isFusio: false,
+});
+
+/** The real job of the AWS SDK: far more than 14 times any small fixture. */
+const awsSdk = discoverJobs().find((job) => job.id === "s3/aws-sdk") as JobEntry;
 
 const none = () => undefined;
 
@@ -54,7 +63,7 @@ describe("checkSizes", () => {
     expect(findings[0]?.message).toContain("jobs/s3/fusio.ts");
   });
 
-  it("passes a job within budget on every platform", async () => {
+  it("passes a job within its ceiling on every platform", async () => {
     const findings = await checkSizes({
       jobs: [fusioJob("pure.ts")],
       kinds: { s3: kind(1000) },
@@ -64,15 +73,16 @@ describe("checkSizes", () => {
     expect(findings.map((finding) => finding.ok)).toEqual([true, true]);
   });
 
-  it("passes a job over DESIGN.md's budget but under the ceiling, and says so", async () => {
+  it("names the ceiling, never a budget or a distance to one", async () => {
     const findings = await checkSizes({
       jobs: [fusioJob("pure.ts")],
-      kinds: { s3: kind(1000, ["node"], 10) },
+      kinds: { s3: kind(1000, ["node"]) },
       findPackage: none,
       portablePackages: [],
     });
     expect(findings.map((finding) => finding.ok)).toEqual([true]);
-    expect(findings[0]?.message).toContain("over DESIGN.md's budget");
+    expect(findings[0]?.message).toContain("ceiling 1.00 KB");
+    expect(findings[0]?.message).not.toMatch(/budget/i);
   });
 
   it("fails a job over the ceiling", async () => {
@@ -84,6 +94,62 @@ describe("checkSizes", () => {
     });
     expect(findings.map((finding) => finding.ok)).toEqual([false, false]);
     expect(findings[0]?.message).toContain("OVER THE CEILING");
+  });
+
+  it("fails a job the size of the AWS SDK against the real S3 ceiling", { timeout: 60_000 }, async () => {
+    const findings = await checkSizes({
+      jobs: [{ ...awsSdk, name: "fusio", id: "s3/fusio", isFusio: true }],
+      kinds: { s3: { ...KINDS.s3, platforms: ["node"] } },
+      findPackage: none,
+      portablePackages: [],
+    });
+    const ceiling = findings.find((finding) => finding.message.startsWith("s3/fusio (node)"));
+    expect(ceiling?.ok).toBe(false);
+    expect(ceiling?.message).toContain("ceiling 13.00 KB — OVER THE CEILING");
+  });
+
+  it("fails when the SDK's bundle is less than 14 times fusio's on node", async () => {
+    const findings = await checkSizes({
+      jobs: [fusioJob("pure.ts"), sdkJob("pure.ts")],
+      kinds: { s3: kind(1000, ["node"], "sdk") },
+      findPackage: none,
+      portablePackages: [],
+    });
+    expect(findings.map((finding) => finding.ok)).toEqual([true, false]);
+    expect(findings[1]?.message).toContain(`= 1.00×, at least ${SDK_RATIO}× promised — UNDER THE PROMISE`);
+  });
+
+  it("passes when the SDK's bundle is at least 14 times fusio's on node", { timeout: 60_000 }, async () => {
+    const findings = await checkSizes({
+      jobs: [fusioJob("pure.ts"), { ...awsSdk, name: "sdk", id: "s3/sdk" }],
+      kinds: { s3: kind(1000, ["node"], "sdk") },
+      findPackage: none,
+      portablePackages: [],
+    });
+    expect(findings.map((finding) => finding.ok)).toEqual([true, true]);
+    expect(findings[1]?.message).toMatch(/^s3 \(node\): AWS SDK v3 \+ lib-storage [\d.]+ KB gz ÷ fusio/);
+  });
+
+  it("fails when the SDK's job to compare with is missing", async () => {
+    const findings = await checkSizes({
+      jobs: [fusioJob("pure.ts")],
+      kinds: { s3: kind(1000, ["node"], "sdk") },
+      findPackage: none,
+      portablePackages: [],
+    });
+    expect(findings.map((finding) => finding.ok)).toEqual([true, false]);
+    expect(findings[1]?.message).toContain("jobs/s3/sdk.ts is missing");
+  });
+
+  it("holds the real S3 and Azure jobs to the promise, with DESIGN.md's ceilings", () => {
+    expect([KINDS.s3.fusio.ceilingGzip, KINDS.azure.fusio.ceilingGzip, KINDS.local.fusio.ceilingGzip]).toEqual([
+      13_000, 10_000, 8000,
+    ]);
+    const ids = discoverJobs().map((job) => job.id);
+    expect([`s3/${KINDS.s3.sdk}`, `azure/${KINDS.azure.sdk}`].filter((id) => ids.includes(id))).toEqual([
+      "s3/aws-sdk",
+      "azure/azure-sdk",
+    ]);
   });
 
   it("fails a browser job bundle that imports a Node built-in", async () => {

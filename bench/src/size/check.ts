@@ -1,5 +1,6 @@
-// `pnpm check` step: fails when a fusio size job is over budget or a browser/Workers bundle of a
-// portable package pulls in Node built-ins or undici. Offline and fast (esbuild only).
+// `pnpm check` step: fails when a fusio size job is over its ceiling, less than 14 times smaller
+// than the official SDK's job on node, or when a browser/Workers bundle of a portable package
+// pulls in Node built-ins or undici. Offline and fast (esbuild only).
 import { checkSizes } from "./budgets.ts";
 
 const findings = await checkSizes();

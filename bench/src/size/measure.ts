@@ -32,8 +32,6 @@ export interface SizeRow {
   bundles: Partial<Record<Platform, SizeCell | { error: string }>>;
   /** Node-platform gzip bytes / the floor's (the browser's where a kind has no node). */
   ratioToFloor?: number;
-  /** Budget in gzip bytes (fusio jobs). */
-  budgetGzip?: number;
 }
 
 export const isCell = (value: SizeCell | { error: string } | undefined): value is SizeCell =>
@@ -116,7 +114,6 @@ export async function measureSizes(jobs: JobEntry[]): Promise<SizeRow[]> {
       isFusio: job.isFusio,
       isFloor: job.isFloor,
       bundles,
-      ...(job.isFusio ? { budgetGzip: KINDS[job.kind].fusio.budgetGzip } : {}),
     });
   }
   setRatios(rows);

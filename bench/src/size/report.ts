@@ -1,10 +1,9 @@
 // The size half of the report: Markdown tables and a small SVG chart of the gzip ratios.
-import { type JobKind, KINDS, type Platform } from "./catalog.ts";
+import { type JobKind, KINDS, type Platform, SDK_RATIO } from "./catalog.ts";
 import { isCell, type SizeRow } from "./measure.ts";
 import type { Proof } from "./prove.ts";
 
 const kb = (bytes: number) => (bytes / 1000).toFixed(bytes < 10_000 ? 2 : 1);
-const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const times = (ratio: number) => `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
 
 function cell(row: SizeRow, platform: Platform): [string, string] {
@@ -21,6 +20,14 @@ function lazyCell(row: SizeRow, platform: Platform): string {
   if (!isCell(bundle) || !bundle.lazy?.chunks) return "—"; // a report from before code splitting has no `lazy`
   const loaded = bundle.lazy.loaded?.chunks ? `; the job loaded ${kb(bundle.lazy.loaded.gzip)} (counted)` : "";
   return `${kb(bundle.lazy.gzip)} in ${bundle.lazy.chunks}${loaded}`;
+}
+
+/** What `pnpm check` holds fusio's job of the kind to: its ceiling and, where there is one, the SDK promise. */
+function enforced(kind: JobKind, rows: SizeRow[]): string {
+  const info = KINDS[kind];
+  const sdk = rows.find((row) => row.id === `${kind}/${info.sdk}`);
+  const promise = sdk ? ` and, on node, at least ${SDK_RATIO}× smaller than ${sdk.label}` : "";
+  return `\`pnpm check\` holds fusio's job (\`${info.fusio.packageName}\`) to at most ${kb(info.fusio.ceilingGzip)} KB gz on every platform${promise}.`;
 }
 
 /** One table per kind: KB minified and gzip -9 per platform, lazy chunks, ratio to the floor, proof status. */
@@ -59,34 +66,7 @@ export function sizeTables(rows: SizeRow[], proofs: Proof[], servers: Partial<Re
         }
       }
     }
-    if (!fusio)
-      out.push(
-        "",
-        `fusio's job for this kind lands with \`${info.fusio.packageName}\` (budget ${kb(info.fusio.budgetGzip)} KB gz).`,
-      );
-    else {
-      const over = info.platforms.filter((platform) => {
-        const bundle = fusio.bundles[platform];
-        return !isCell(bundle) || bundle.gzip > info.fusio.budgetGzip;
-      });
-      const verdict = over.length ? `**over budget** on ${over.join(" and ")}` : "within budget";
-      out.push(
-        "",
-        `DESIGN.md's budget for fusio: ${kb(info.fusio.budgetGzip)} KB gz: ${verdict}. \`pnpm check\` enforces a ceiling of ${kb(info.fusio.ceilingGzip)} KB gz until the budget is met.`,
-      );
-      const reference = mine.find((row) => row.id === `${kind}/core-reference`);
-      const spent = info.platforms.flatMap((platform) => {
-        const bundle = reference?.bundles[platform];
-        return isCell(bundle)
-          ? [`${kb(bundle.gzip)} KB gz on ${platform} (${percent(bundle.gzip / info.fusio.budgetGzip)} of the budget)`]
-          : [];
-      });
-      if (spent.length > 0)
-        out.push(
-          "",
-          `The reference row is the floor plus what DESIGN.md puts in every backend from \`@fusio/core\` (\`Path\`, \`FusioError\`, \`OpenOptions\`): ${spent.join(", ")}, before any backend code.`,
-        );
-    }
+    out.push("", enforced(kind, mine));
     const notRun = proofs.find((proof) => proof.id.startsWith(`${kind}/`) && proof.status.startsWith("not run"));
     out.push(
       "",
