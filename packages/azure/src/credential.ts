@@ -1,6 +1,6 @@
 import type { AbortSignalLike } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { extras } from "./internal/client.ts";
+import { lazy } from "./internal/lazy.ts";
 import { decodeAccountKey, signSharedKey } from "./shared-key.ts";
 
 /** Shared Key: the storage account key (base64), as shown in the portal. */
@@ -63,6 +63,9 @@ export interface Authorizer {
   readonly token?: ((signal?: AbortSignalLike) => Promise<string>) | undefined;
 }
 
+/** Bearer tokens: their cache and renewal load with the first request that needs a token. */
+const loadBearer = lazy(() => import("./internal/bearer.ts"));
+
 /** @internal Builds the {@link Authorizer} for a credential. */
 export function authorizer(account: string, credential: AzureCredential): Authorizer {
   const fail = (): never => {
@@ -94,12 +97,14 @@ export function authorizer(account: string, credential: AzureCredential): Author
     return { authorize: () => sas, sas };
   }
   if ("getToken" in credential && typeof credential.getToken === "function") {
-    // The token cache is loaded with the first request.
-    let loaded: Promise<Authorizer> | undefined;
-    const load = (): Promise<Authorizer> => (loaded ??= extras().then((module) => module.bearerAuthorizer(credential)));
+    const tokens = lazy(async () => (await loadBearer()).tokenCache(credential));
+    const token = async (signal?: AbortSignalLike): Promise<string> => (await tokens())(signal);
     return {
-      authorize: async (target) => (await load()).authorize(target),
-      token: async (signal) => ((await load()).token as (signal?: AbortSignalLike) => Promise<string>)(signal),
+      async authorize(target) {
+        target.headers.authorization = `Bearer ${await token(target.signal)}`;
+        return "";
+      },
+      token,
     };
   }
   if ("anonymous" in credential && credential.anonymous === true) return { authorize: () => "" };

@@ -10,6 +10,7 @@ import { type RetryPolicy, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
+import { responseError } from "./errors.ts";
 
 /** One Blob service request. Header names are lower case; query values are not encoded. */
 export interface BlobRequest {
@@ -50,18 +51,11 @@ function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
   return timeout + Math.ceil(body.length / 65_536) * 1000;
 }
 
-/** The error context of `op` on `path`. */
-export const errorContext = (op: string, path: Path): ErrorContext => ({ op, path: path.raw, backend: "azure" });
-
 /** The blob name of `path`. @throws FusioError `IsADirectory` for the root. */
 export function blobName(path: Path, context: ErrorContext): string {
   if (path.isRoot) throw new FusioError("IsADirectory", "the root is not a blob", context);
   return path.raw;
 }
-
-let loaded: Promise<typeof import("./extras.ts")> | undefined;
-/** What the common path does not need (internal/extras.ts), loaded at first use. */
-export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= import("./extras.ts"));
 
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
@@ -124,8 +118,7 @@ export class BlobClient {
         );
         const status = response.status;
         if (status >= 200 && status < 300) return handle(response);
-        // Error responses are mapped by internal/errors.ts, loaded with the first one.
-        throw await (await extras()).responseError(response, errorContext);
+        throw await responseError(response, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );
