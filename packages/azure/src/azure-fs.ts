@@ -23,6 +23,7 @@ import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import { parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
 import type { ExistingBlob } from "./internal/blob-properties.ts";
+import { loadWithTag, putConditional } from "./internal/cas.ts";
 import { BlobClient, blobName, blobSize } from "./internal/client.ts";
 import { quoteEtag } from "./internal/etag.ts";
 import { lazy } from "./internal/lazy.ts";
@@ -31,7 +32,6 @@ import { listBlobs } from "./internal/list.ts";
 // Whole features, loaded with their first use.
 const loadAppend = lazy(() => import("./internal/append.ts"));
 const loadCopy = lazy(() => import("./internal/copy.ts"));
-const loadCas = lazy(() => import("./internal/cas.ts"));
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -228,7 +228,7 @@ export class AzureBlobFs implements CasFs {
     const signal = options?.signal;
     const { path: key, context } = beginCall("azure", "loadWithTag", path, signal);
     const name = blobName(key, context);
-    return (await loadCas()).loadWithTag(this.#client, name, signal);
+    return loadWithTag(this.#client, name, signal);
   }
 
   async putConditional(
@@ -241,6 +241,6 @@ export class AzureBlobFs implements CasFs {
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
     const name = blobName(key, context);
-    return (await loadCas()).putConditional(this.#client, name, data, when, options, context);
+    return putConditional(this.#client, name, data, when, options, context);
   }
 }

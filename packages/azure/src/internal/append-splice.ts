@@ -6,7 +6,6 @@ import { type ErrorContext, FusioError } from "@fusio/core";
 import { collectBody, remoteDetails } from "@fusio/http";
 import type { ExistingBlob } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
-import { sourceUrl } from "./copy-source.ts";
 
 /**
  * Server-side splice unit: Put Block From URL copies up to this much per block (the limit of
@@ -48,7 +47,7 @@ function cannotCopyServerSide(error: unknown): boolean {
 export async function spliceExisting(options: SpliceOptions): Promise<string[]> {
   const { client, key, existing, concurrency, signal, nextBlockId } = options;
   const rangeCount = Math.ceil(existing.size / SPLICE_BLOCK);
-  const source = await sourceUrl(client, key, signal);
+  const source = await client.sourceUrl(key, signal);
   const ranges: string[][] = [];
   let serverSide = true;
   let next = 0;

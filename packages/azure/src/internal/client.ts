@@ -79,6 +79,16 @@ export class BlobClient {
   }
 
   /**
+   * The URL of blob `key` with what lets the service itself read it: the source of Copy Blob and
+   * of Put Block From URL (an append's splice).
+   */
+  async sourceUrl(key: string, signal?: AbortSignalLike): Promise<{ url: string; headers: Record<string, string> }> {
+    const access = await this.config.authorizer.sourceAccess(this.config.container, key, signal);
+    const url = this.origin + this.path(key);
+    return { url: access.query === "" ? url : `${url}?${access.query}`, headers: access.headers };
+  }
+
+  /**
    * Sends `request` (signed afresh for every try, retried by the policy) and hands a success
    * response to `handle`, inside the retry loop so that a failed body read is repeated too.
    * An error response rejects with the mapped `FusioError`.

@@ -2,7 +2,6 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
 import { sleep } from "@fusio/http/retry";
 import type { BlobClient } from "./client.ts";
-import { sourceUrl } from "./copy-source.ts";
 
 /** `AzureBlobFs.copy`: Copy Blob from `sourceName` to `targetName`, waiting for an asynchronous copy to finish. */
 export async function copyBlob(
@@ -12,7 +11,7 @@ export async function copyBlob(
   signal: AbortSignalLike | undefined,
   context: ErrorContext,
 ): Promise<void> {
-  const source = await sourceUrl(client, sourceName, signal);
+  const source = await client.sourceUrl(sourceName, signal);
   const response = await client.call(
     { method: "PUT", key: targetName, headers: { ...source.headers, "x-ms-copy-source": source.url } },
     { op: "copy", path: sourceName, signal, idempotent: true },
