@@ -1,18 +1,23 @@
 import {
   type CallOptions,
   checkBytes,
+  checkFileCall,
   checkPosition,
-  type ErrorContext,
   type File,
+  type FileCallState,
   FusioError,
+  fileContext,
   type NormalizedOpenOptions,
   type Path,
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
 import { concatBytes, readBodyInto } from "@fusio/http/body";
-import type { BlockWriter, ExistingBlob } from "./block-writer.ts";
-import { type BlobClient, blobSize, errorContext, extras } from "./internal/client.ts";
+import type { ExistingBlob } from "./internal/blob-properties.ts";
+import type { BlockWriter } from "./internal/block-writer.ts";
+import { type BlobClient, blobSize } from "./internal/client.ts";
+import { lazy } from "./internal/lazy.ts";
+import { rangeError, readToEnd, shortBody } from "./internal/read.ts";
 
 /** @internal What `AzureBlobFs.open` learned and decided. */
 export interface FileState {
@@ -30,6 +35,9 @@ export interface FileState {
 }
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
+
+/** Block uploads (and an append's splice) load once a file's bytes reach a block, or at an append's first write. */
+const loadBlockWriter = lazy(() => import("./internal/block-writer.ts"));
 
 /**
  * A blob opened by `AzureBlobFs`. Reads are ranged Get Blob requests straight into the
@@ -53,21 +61,16 @@ export class AzureBlobFile implements File {
     this.#state = state;
   }
 
-  /** Rejects a call on an aborted signal, a closed file, or a handle not opened for `access`. */
-  #check(context: ErrorContext, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
-    throwIfAborted(options?.signal, context);
-    if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
-    if (access !== undefined && !this.#state.options[access]) {
-      throw new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context);
-    }
-    return context;
+  /** What `checkFileCall` looks at. */
+  get #call(): FileCallState {
+    return { closed: this.#closed, open: this.#state.options };
   }
 
   async readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
-    const context = errorContext("readExactAt", this.path);
+    const context = fileContext("azure", "readExactAt", this.path);
     checkBytes(buf, "buf", context);
     checkPosition(pos, "pos", context);
-    this.#check(context, "read", options);
+    checkFileCall(this.#call, "read", options?.signal, context);
     if (buf.length === 0) {
       if (pos > this.#state.size) throw new FusioError("UnexpectedEof", `position ${pos} is past the end`, context);
       return buf;
@@ -80,33 +83,33 @@ export class AzureBlobFile implements File {
       async (response) => {
         const range = CONTENT_RANGE.exec(response.headers.get("content-range") ?? "");
         if (response.status !== 206 || range === null || Number(range[1]) !== pos || Number(range[2]) < last) {
-          throw await (await extras()).rangeError(response, range, pos, buf.length, context);
+          throw await rangeError(response, range, pos, buf.length, context);
         }
         const filled = await readBodyInto(response.body, buf, context);
-        if (filled !== buf.length) throw (await extras()).shortBody(filled, buf.length, context);
+        if (filled !== buf.length) throw shortBody(filled, buf.length, context);
         return buf;
       },
     );
   }
 
   async readToEndAt(pos: number, options?: CallOptions): Promise<Uint8Array> {
-    const context = errorContext("readToEndAt", this.path);
+    const context = fileContext("azure", "readToEndAt", this.path);
     checkPosition(pos, "pos", context);
-    this.#check(context, "read", options);
-    return (await extras()).readToEnd(this.#state.client, this.path.raw, pos, options?.signal);
+    checkFileCall(this.#call, "read", options?.signal, context);
+    return readToEnd(this.#state.client, this.path.raw, pos, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {
-    this.#check(errorContext("size", this.path), undefined, options);
+    checkFileCall(this.#call, undefined, options?.signal, fileContext("azure", "size", this.path));
     const state = this.#state;
     if (state.options.write) return state.size + this.#written;
     return blobSize(state.client, this.path.raw, "size", options?.signal);
   }
 
   async writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
-    const context = errorContext("writeAll", this.path);
+    const context = fileContext("azure", "writeAll", this.path);
     checkBytes(data, "data", context);
-    this.#check(context, "write", options);
+    checkFileCall(this.#call, "write", options?.signal, context);
     const state = this.#state;
     // Decided synchronously so that calls made without awaiting stay in order.
     if (this.#writer === undefined && state.existing === undefined && this.#written + data.length < state.blockSize) {
@@ -118,7 +121,7 @@ export class AzureBlobFile implements File {
       // The block writer (loaded now) takes over what is buffered so far.
       const buffered = this.#small;
       this.#small = [];
-      this.#writer = extras().then((module) => module.startBlocks(state, this.path.raw, buffered));
+      this.#writer = this.#startBlocks(buffered);
     }
     await (await this.#writer).write(data, options?.signal);
     this.#written += data.length;
@@ -126,11 +129,12 @@ export class AzureBlobFile implements File {
 
   async flush(options?: CallOptions): Promise<void> {
     // Full blocks are already on their way; the tail stays buffered until close.
-    this.#check(errorContext("flush", this.path), undefined, options);
+    checkFileCall(this.#call, undefined, options?.signal, fileContext("azure", "flush", this.path));
   }
 
   async sync(_level: SyncLevel = "all", options?: CallOptions): Promise<void> {
-    const context = this.#check(errorContext("sync", this.path), undefined, options);
+    const context = fileContext("azure", "sync", this.path);
+    checkFileCall(this.#call, undefined, options?.signal, context);
     throw new FusioError("Unsupported", "a blob is durable only once it is published at close", context);
   }
 
@@ -138,11 +142,16 @@ export class AzureBlobFile implements File {
     if (this.#closed) return;
     this.#closed = true;
     const signal = options?.signal;
-    const context = errorContext("close", this.path);
+    const context = fileContext("azure", "close", this.path);
     const { client, onProgress, publish } = this.#state;
     const key = this.path.raw;
     if (this.#writer !== undefined) {
-      await (await extras()).closeBlocks(this.#writer, signal, context);
+      // A writer that failed to start rethrows its failure here, unless the caller aborted.
+      const writer = await this.#writer.catch((error: unknown) => {
+        throwIfAborted(signal, context);
+        throw error;
+      });
+      await writer.close(signal, context);
     } else {
       // An abort discards what is buffered.
       throwIfAborted(signal, context);
@@ -158,6 +167,23 @@ export class AzureBlobFile implements File {
       );
     }
     onProgress?.({ loaded: this.#written, path: key });
+  }
+
+  /** The block writer that takes over once the bytes reach a block, fed what was buffered so far. */
+  async #startBlocks(buffered: Uint8Array[]): Promise<BlockWriter> {
+    const { client, blockSize, concurrency, existing, onProgress } = this.#state;
+    const key = this.path.raw;
+    const { BlockWriter } = await loadBlockWriter();
+    const writer = new BlockWriter({
+      client,
+      key,
+      blockSize,
+      concurrency,
+      existing,
+      onProgress: onProgress && ((loaded) => onProgress({ loaded, path: key })),
+    });
+    if (buffered.length > 0) await writer.write(concatBytes(buffered));
+    return writer;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

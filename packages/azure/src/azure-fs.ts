@@ -1,8 +1,11 @@
 import {
+  beginCall,
   type CallOptions,
   type Capabilities,
   type CasCondition,
   type CasFs,
+  checkBytes,
+  checkCasCondition,
   type File,
   type FileMeta,
   FusioError,
@@ -10,20 +13,25 @@ import {
   type ListOptions,
   normalizeOpenOptions,
   type OpenOptions,
-  Path,
+  type Path,
   type PutConditionalOptions,
-  throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText } from "@fusio/http/body";
 import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
-import type { ExistingBlob } from "./block-writer.ts";
 import { parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
-import { BlobClient, blobName, blobSize, errorContext, extras } from "./internal/client.ts";
-import { type ListedItem, scanListPage } from "./internal/list-scan.ts";
+import type { ExistingBlob } from "./internal/blob-properties.ts";
+import { loadWithTag, putConditional } from "./internal/cas.ts";
+import { BlobClient, blobName, blobSize } from "./internal/client.ts";
+import { quoteEtag } from "./internal/etag.ts";
+import { lazy } from "./internal/lazy.ts";
+import { listBlobs } from "./internal/list.ts";
+
+// Whole features, loaded with their first use.
+const loadAppend = lazy(() => import("./internal/append.ts"));
+const loadCopy = lazy(() => import("./internal/copy.ts"));
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -133,11 +141,9 @@ export class AzureBlobFs implements CasFs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = errorContext("open", key);
+    const signal = options?.signal;
+    const { path: key, context } = beginCall("azure", "open", path, signal);
     const open = normalizeOpenOptions(options);
-    const signal = options.signal;
-    throwIfAborted(signal, context);
     const name = blobName(key, context);
     if (open.syncOnClose !== undefined) {
       throw new FusioError("Unsupported", "a blob is durable only once it is published at close", context);
@@ -148,73 +154,81 @@ export class AzureBlobFs implements CasFs {
     // Truncate + create replaces whatever is there: nothing to learn from the server.
     if (open.truncate && open.create) return file(0, true);
     // An append keeps the blob's properties and metadata, which a listing returns in one go.
-    if (open.append) return (await extras()).openAppend(this.#client, name, open.create, signal, context, file);
+    if (open.append) return (await loadAppend()).openAppend(this.#client, name, open.create, signal, context, file);
     // A missing blob rejects NotFound (mapped from the service's answer).
     const size = await blobSize(this.#client, name, "open", signal);
     return file(open.truncate ? 0 : size, open.truncate);
   }
 
+  /** Get Blob Properties (size, modification time, ETag); the root is a directory. */
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    return (await extras()).stat(this.#client, path, options);
+    const signal = options?.signal;
+    const { path: key } = beginCall("azure", "stat", path, signal);
+    if (key.isRoot) return { path: key, size: 0, isDirectory: true };
+    const response = await this.#client.call(
+      { method: "HEAD", key: key.raw },
+      { op: "stat", path: key.raw, signal, idempotent: true },
+    );
+    const modified = response.headers.get("last-modified");
+    const meta: { path: Path; size: number; lastModified?: Date; etag?: string } = {
+      path: key,
+      size: Number(response.headers.get("content-length") ?? 0),
+    };
+    if (modified !== null) meta.lastModified = new Date(modified);
+    const etag = quoteEtag(response.headers.get("etag"));
+    if (etag !== undefined) meta.etag = etag;
+    return meta;
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = errorContext("list", base);
-    const signal = options.signal;
-    throwIfAborted(signal, context);
-    const prefix = base.isRoot ? "" : `${base.raw}/`;
-    const query: Record<string, string> = { restype: "container", comp: "list", prefix, maxresults: "5000" };
-    // A delimited listing is reordered into fusio's order (a directory sorts as its path).
-    const order = options.recursive ? undefined : new (await extras()).ListOrder(prefix);
-    if (order !== undefined) query.delimiter = "/";
-    let marker: string | undefined;
-    do {
-      const page = await this.#client.send(
-        { method: "GET", query },
-        { op: "list", path: base.raw, signal, idempotent: true },
-        async (response) => {
-          try {
-            return scanListPage(await bodyText(response.body));
-          } catch (error) {
-            throw new FusioError("Remote", "the listing is not readable XML", {
-              ...context,
-              cause: error,
-              retryable: true,
-            });
-          }
-        },
-      );
-      marker = page.nextMarker;
-      if (marker !== undefined) query.marker = marker;
-      for (const item of order?.page(page.items, marker === undefined) ?? page.items) {
-        const meta = toMeta(item);
-        if (meta !== undefined) yield meta;
-      }
-    } while (marker !== undefined);
+    const { path: base, context } = beginCall("azure", "list", dir, options.signal);
+    yield* listBlobs(this.#client, base, Boolean(options.recursive), options.signal, context);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    throwIfAborted(options?.signal, errorContext("createDirAll", toPath(path)));
+    beginCall("azure", "createDirAll", path, options?.signal);
   }
 
+  /** Delete Blob with its snapshots; a missing blob is fine. */
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    return (await extras()).remove(this.#client, path, options);
+    const signal = options?.signal;
+    const { path: key, context } = beginCall("azure", "remove", path, signal);
+    const name = blobName(key, context);
+    try {
+      await this.#client.call(
+        { method: "DELETE", key: name, headers: { "x-ms-delete-snapshots": "include" } },
+        { op: "remove", path: name, signal, idempotent: true },
+      );
+    } catch (error) {
+      if (!FusioError.is(error, "NotFound")) throw error;
+    }
   }
 
+  /** Copy Blob, waiting for an asynchronous copy to finish. */
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    return (await extras()).copy(this.#client, from, to, options);
+    const signal = options?.signal;
+    const { path: source, context } = beginCall("azure", "copy", from, signal);
+    const target = toPath(to, context);
+    const sourceName = blobName(source, context);
+    const targetName = blobName(target, context);
+    return (await loadCopy()).copyBlob(this.#client, sourceName, targetName, signal, context);
   }
 
+  /** Blob Storage has no links: rejects `Unsupported`. */
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    return (await extras()).link(from, to, options);
+    const { context } = beginCall("azure", "link", from, options?.signal);
+    toPath(to, context);
+    throw new FusioError("Unsupported", "Azure Blob Storage has no links", context);
   }
 
   async loadWithTag(
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    return (await extras()).loadWithTag(this.#client, path, options);
+    const signal = options?.signal;
+    const { path: key, context } = beginCall("azure", "loadWithTag", path, signal);
+    const name = blobName(key, context);
+    return loadWithTag(this.#client, name, signal);
   }
 
   async putConditional(
@@ -223,22 +237,10 @@ export class AzureBlobFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    return (await extras()).putConditional(this.#client, path, data, when, options);
+    const { path: key, context } = beginCall("azure", "putConditional", path, options.signal);
+    checkBytes(data, "data", context);
+    checkCasCondition(when, context);
+    const name = blobName(key, context);
+    return putConditional(this.#client, name, data, when, options, context);
   }
-}
-
-/** A listed blob or prefix as fusio metadata; undefined for a name that is not a fusio path. */
-function toMeta(item: ListedItem): FileMeta | undefined {
-  let path: Path;
-  try {
-    path = Path.parse(item.isPrefix ? item.name.slice(0, -1) : item.name);
-  } catch {
-    // A blob whose name is not a fusio path (e.g. `a//b`, written by another client) is skipped.
-    return undefined;
-  }
-  if (item.isPrefix) return { path, size: 0, isDirectory: true };
-  const meta: { path: Path; size: number; lastModified?: Date; etag?: string } = { path, size: item.size };
-  if (item.lastModified !== undefined) meta.lastModified = item.lastModified;
-  if (item.etag !== undefined) meta.etag = item.etag;
-  return meta;
 }

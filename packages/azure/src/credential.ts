@@ -1,6 +1,7 @@
 import type { AbortSignalLike } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { extras } from "./internal/client.ts";
+import { lazy } from "./internal/lazy.ts";
+import { blobSas } from "./sas.ts";
 import { decodeAccountKey, signSharedKey } from "./shared-key.ts";
 
 /** Shared Key: the storage account key (base64), as shown in the portal. */
@@ -51,17 +52,27 @@ export interface AuthorizeTarget {
   readonly signal?: AbortSignalLike | undefined;
 }
 
+/** @internal What lets the service itself read a blob: query text (a SAS, without `?`) and headers. */
+export interface SourceAccess {
+  readonly query: string;
+  readonly headers: Record<string, string>;
+}
+
 /** @internal How the client applies one credential to each request. */
 export interface Authorizer {
   /** Adds authorization headers; resolves to extra query text (e.g. a SAS) or "". */
   authorize(target: AuthorizeTarget): string | Promise<string>;
-  /** Shared Key: the decoded account key (copy sources get a short SAS signed with it). */
-  readonly key?: Uint8Array | undefined;
-  /** SAS: the token without `?`. */
-  readonly sas?: string | undefined;
-  /** Bearer: the current token. */
-  readonly token?: ((signal?: AbortSignalLike) => Promise<string>) | undefined;
+  /**
+   * What lets the service read `blob` of `container` as the source of Copy Blob / Put Block From
+   * URL: a short read-only SAS under Shared Key, the SAS itself, or the bearer token.
+   */
+  sourceAccess(container: string, blob: string, signal?: AbortSignalLike): Promise<SourceAccess>;
 }
+
+const NO_ACCESS: SourceAccess = { query: "", headers: {} };
+
+/** Bearer tokens: their cache and renewal load with the first request that needs a token. */
+const loadBearer = lazy(() => import("./internal/bearer.ts"));
 
 /** @internal Builds the {@link Authorizer} for a credential. */
 export function authorizer(account: string, credential: AzureCredential): Authorizer {
@@ -86,22 +97,40 @@ export function authorizer(account: string, credential: AzureCredential): Author
           return "";
         });
       },
-      key,
+      async sourceAccess(container, blob) {
+        const now = Date.now();
+        const query = await blobSas(key, {
+          account,
+          container,
+          blob,
+          permissions: "r",
+          startsOn: new Date(now - 5 * 60_000),
+          expiresOn: new Date(now + 60 * 60_000),
+        });
+        return { query, headers: {} };
+      },
     };
   }
   if ("sasToken" in credential) {
     const sas = credential.sasToken.replace(/^\?/, "");
-    return { authorize: () => sas, sas };
+    return { authorize: () => sas, sourceAccess: async () => ({ query: sas, headers: {} }) };
   }
   if ("getToken" in credential && typeof credential.getToken === "function") {
-    // The token cache is loaded with the first request.
-    let loaded: Promise<Authorizer> | undefined;
-    const load = (): Promise<Authorizer> => (loaded ??= extras().then((module) => module.bearerAuthorizer(credential)));
+    const tokens = lazy(async () => (await loadBearer()).tokenCache(credential));
+    const token = async (signal?: AbortSignalLike): Promise<string> => (await tokens())(signal);
     return {
-      authorize: async (target) => (await load()).authorize(target),
-      token: async (signal) => ((await load()).token as (signal?: AbortSignalLike) => Promise<string>)(signal),
+      async authorize(target) {
+        target.headers.authorization = `Bearer ${await token(target.signal)}`;
+        return "";
+      },
+      sourceAccess: async (_container, _blob, signal) => ({
+        query: "",
+        headers: { "x-ms-copy-source-authorization": `Bearer ${await token(signal)}` },
+      }),
     };
   }
-  if ("anonymous" in credential && credential.anonymous === true) return { authorize: () => "" };
+  if ("anonymous" in credential && credential.anonymous === true) {
+    return { authorize: () => "", sourceAccess: async () => NO_ACCESS };
+  }
   return fail();
 }

@@ -14,4 +14,5 @@ export type {
   SharedKeyCredential,
   TokenCredential,
 } from "./credential.ts";
-export { API_VERSION, type BlobSasInput, blobSas, type SignableRequest, sharedKeyStringToSign } from "./shared-key.ts";
+export { type BlobSasInput, blobSas } from "./sas.ts";
+export { API_VERSION, type SignableRequest, sharedKeyStringToSign } from "./shared-key.ts";

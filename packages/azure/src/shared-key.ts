@@ -1,20 +1,25 @@
-// Shared Key and service SAS signing for the Blob service.
+// Shared Key signing for the Blob service.
 // https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key
-// https://learn.microsoft.com/rest/api/storageservices/create-service-sas
 import { FusioError } from "@fusio/core";
 import { hmacBase64 } from "#hmac";
 
 /** The REST API version fusio speaks (`x-ms-version`). */
 export const API_VERSION = "2025-11-05";
 
-/** The service SAS version fusio signs (its string-to-sign layout is fixed from 2020-12-06 on). */
-export const SAS_VERSION = "2020-12-06";
-
 // The standard headers of the string-to-sign, in order, after the verb.
-const SIGNED_HEADERS =
-  "content-encoding content-language content-length content-md5 content-type date if-modified-since if-match if-none-match if-unmodified-since range".split(
-    " ",
-  );
+const SIGNED_HEADERS = [
+  "content-encoding",
+  "content-language",
+  "content-length",
+  "content-md5",
+  "content-type",
+  "date",
+  "if-modified-since",
+  "if-match",
+  "if-none-match",
+  "if-unmodified-since",
+  "range",
+];
 
 /** A request as Shared Key sees it. Header names are lower case; query values are not encoded. */
 export interface SignableRequest {
@@ -57,24 +62,4 @@ export function signSharedKey(account: string, key: Uint8Array, request: Signabl
   return typeof signature === "string"
     ? `SharedKey ${account}:${signature}`
     : signature.then((value) => `SharedKey ${account}:${value}`);
-}
-
-/** What a read-only service SAS for one blob says. */
-export interface BlobSasInput {
-  readonly account: string;
-  readonly container: string;
-  /** The blob name, not encoded. */
-  readonly blob: string;
-  /** Permissions in Azure's order, e.g. `"r"`. */
-  readonly permissions: string;
-  readonly expiresOn: Date;
-  readonly startsOn?: Date | undefined;
-}
-
-/**
- * A service SAS query string (without `?`) for one blob, version {@link SAS_VERSION}; used to
- * let the service read a source blob for Put Block From URL / Copy Blob under Shared Key.
- */
-export async function blobSas(key: Uint8Array, input: BlobSasInput): Promise<string> {
-  return (await import("./internal/extras.ts")).signBlobSas(key, input);
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Path } from "@fusio/core";
 import { describe, expect, it } from "vitest";
-import { type ListedItem, ListOrder, parseListPage, quoteEtag, scanListPage } from "../src/internal/list-xml.ts";
+import { quoteEtag } from "../src/internal/etag.ts";
+import { ListOrder } from "../src/internal/list-order.ts";
+import { type ListedItem, scanListPage } from "../src/internal/list-scan.ts";
+import { parseListPage } from "../src/internal/list-xml.ts";
 
 const fixture = (name: string): string => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
 

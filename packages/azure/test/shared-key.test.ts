@@ -3,7 +3,8 @@ import { DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { describe, expect, it } from "vitest";
 import { hmacBase64 as nodeHmac } from "../src/internal/hmac-node.ts";
 import { hmacBase64 as webHmac } from "../src/internal/hmac-web.ts";
-import { blobSas, decodeAccountKey, SAS_VERSION, sharedKeyStringToSign, signSharedKey } from "../src/shared-key.ts";
+import { blobSas, SAS_VERSION } from "../src/sas.ts";
+import { decodeAccountKey, sharedKeyStringToSign, signSharedKey } from "../src/shared-key.ts";
 
 const key = decodeAccountKey(DEVELOPMENT_KEY);
 const sdk = new StorageSharedKeyCredential(DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY);

@@ -1,6 +1,6 @@
 // Bearer tokens (Microsoft Entra ID), loaded at the first request of an AzureBlobFs that uses one.
 import { type AbortSignalLike, FusioError } from "@fusio/core";
-import type { AccessToken, Authorizer, AuthorizeTarget, TokenCredential } from "../credential.ts";
+import type { AccessToken, TokenCredential } from "../credential.ts";
 
 const STORAGE_SCOPE = "https://storage.azure.com/.default";
 /** Tokens are renewed this long before they expire. */
@@ -9,8 +9,11 @@ const REFRESH_MARGIN_MS = 2 * 60_000;
 const denied = (message: string, cause?: unknown): FusioError =>
   new FusioError("PermissionDenied", message, { op: "credential", backend: "azure", cause });
 
-/** Caches the token and renews it before it expires; concurrent requests share one renewal. */
-export function bearerAuthorizer(credential: TokenCredential): Authorizer {
+/**
+ * The current token of `credential`: cached, and renewed before it expires; concurrent requests
+ * share one renewal.
+ */
+export function tokenCache(credential: TokenCredential): (signal?: AbortSignalLike) => Promise<string> {
   let cached: AccessToken | undefined;
   let renewal: Promise<AccessToken> | undefined;
   const token = async (signal?: AbortSignalLike): Promise<string> => {
@@ -34,11 +37,5 @@ export function bearerAuthorizer(credential: TokenCredential): Authorizer {
       throw FusioError.is(error) ? error : denied("the token provider failed", error);
     }
   };
-  return {
-    async authorize(target: AuthorizeTarget): Promise<string> {
-      target.headers.authorization = `Bearer ${await token(target.signal)}`;
-      return "";
-    },
-    token,
-  };
+  return token;
 }

@@ -10,6 +10,7 @@ import { type RetryPolicy, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
+import { responseError } from "./errors.ts";
 
 /** One Blob service request. Header names are lower case; query values are not encoded. */
 export interface BlobRequest {
@@ -50,18 +51,11 @@ function timeoutFor(timeout: number, body: Uint8Array | undefined): number {
   return timeout + Math.ceil(body.length / 65_536) * 1000;
 }
 
-/** The error context of `op` on `path`. */
-export const errorContext = (op: string, path: Path): ErrorContext => ({ op, path: path.raw, backend: "azure" });
-
 /** The blob name of `path`. @throws FusioError `IsADirectory` for the root. */
 export function blobName(path: Path, context: ErrorContext): string {
   if (path.isRoot) throw new FusioError("IsADirectory", "the root is not a blob", context);
   return path.raw;
 }
-
-let loaded: Promise<typeof import("./extras.ts")> | undefined;
-/** What the common path does not need (internal/extras.ts), loaded at first use. */
-export const extras = (): Promise<typeof import("./extras.ts")> => (loaded ??= import("./extras.ts"));
 
 /** @internal Signs, sends and retries Blob service requests for one container. */
 export class BlobClient {
@@ -82,6 +76,16 @@ export class BlobClient {
     return key === undefined
       ? this.#containerPath
       : `${this.#containerPath}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  }
+
+  /**
+   * The URL of blob `key` with what lets the service itself read it: the source of Copy Blob and
+   * of Put Block From URL (an append's splice).
+   */
+  async sourceUrl(key: string, signal?: AbortSignalLike): Promise<{ url: string; headers: Record<string, string> }> {
+    const access = await this.config.authorizer.sourceAccess(this.config.container, key, signal);
+    const url = this.origin + this.path(key);
+    return { url: access.query === "" ? url : `${url}?${access.query}`, headers: access.headers };
   }
 
   /**
@@ -124,8 +128,7 @@ export class BlobClient {
         );
         const status = response.status;
         if (status >= 200 && status < 300) return handle(response);
-        // Error responses are mapped by internal/errors.ts, loaded with the first one.
-        throw await (await extras()).responseError(response, errorContext);
+        throw await responseError(response, errorContext);
       },
       { retry: this.config.retry, signal: context.signal, idempotent: context.idempotent, context: errorContext },
     );

@@ -1,6 +1,6 @@
 import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
 import { bodyText, parseRetryAfter, remoteError } from "@fusio/http";
-import { parseXml, xmlText } from "@fusio/http/xml";
+import { scanText } from "./xml-scan.ts";
 
 /** How one Azure error maps to a kind, and whether repeating the request may help. */
 interface Mapping {
@@ -10,19 +10,27 @@ interface Mapping {
 
 // Azure's error codes (x-ms-error-code, or <Code> in the XML body) take precedence over the
 // status: https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes
-// Azure answers a Put Blob with If-None-Match: * on an existing blob with 409 BlobAlreadyExists, not 412.
-const CODES: Readonly<Record<string, string>> = {
-  NotFound: "BlobNotFound ContainerNotFound ResourceNotFound CannotVerifyCopySource",
-  PreconditionFailed: "BlobAlreadyExists ConditionNotMet SourceConditionNotMet TargetConditionNotMet",
-  UnexpectedEof: "InvalidRange",
-  PermissionDenied:
-    "AuthenticationFailed AuthorizationFailure AuthorizationPermissionMismatch AuthorizationResourceTypeMismatch InsufficientAccountPermissions AccountIsDisabled LeaseIdMissing BlobImmutableDueToPolicy",
-  InvalidPath: "InvalidResourceName InvalidUri",
-  InvalidArgument: "InvalidMetadata InvalidHeaderValue",
-  Remote: "InvalidBlockList InternalError",
-  RateLimited: "ServerBusy",
-  Timeout: "OperationTimedOut",
-  Unsupported: "APINotImplemented FeatureNotSupported UnsupportedHeader",
+const CODES: Readonly<Partial<Record<ErrorKind, readonly string[]>>> = {
+  NotFound: ["BlobNotFound", "ContainerNotFound", "ResourceNotFound", "CannotVerifyCopySource"],
+  // Azure answers a Put Blob with If-None-Match: * on an existing blob with 409 BlobAlreadyExists, not 412.
+  PreconditionFailed: ["BlobAlreadyExists", "ConditionNotMet", "SourceConditionNotMet", "TargetConditionNotMet"],
+  UnexpectedEof: ["InvalidRange"],
+  PermissionDenied: [
+    "AuthenticationFailed",
+    "AuthorizationFailure",
+    "AuthorizationPermissionMismatch",
+    "AuthorizationResourceTypeMismatch",
+    "InsufficientAccountPermissions",
+    "AccountIsDisabled",
+    "LeaseIdMissing",
+    "BlobImmutableDueToPolicy",
+  ],
+  InvalidPath: ["InvalidResourceName", "InvalidUri"],
+  InvalidArgument: ["InvalidMetadata", "InvalidHeaderValue"],
+  Remote: ["InvalidBlockList", "InternalError"],
+  RateLimited: ["ServerBusy"],
+  Timeout: ["OperationTimedOut"],
+  Unsupported: ["APINotImplemented", "FeatureNotSupported", "UnsupportedHeader"],
 };
 /** The codes worth repeating the request for. */
 const RETRYABLE_CODES = ["ServerBusy", "OperationTimedOut", "InternalError"];
@@ -45,11 +53,9 @@ const RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504];
 
 /** The kind for an Azure error response: the error code when known, else the status. */
 export function errorMapping(status: number, code: string | undefined): Mapping {
-  if (code !== undefined && /^\w+$/.test(code)) {
-    for (const kind in CODES) {
-      if (` ${CODES[kind]} `.includes(` ${code} `)) {
-        return { kind: kind as ErrorKind, retryable: RETRYABLE_CODES.includes(code) };
-      }
+  if (code !== undefined) {
+    for (const [kind, codes] of Object.entries(CODES)) {
+      if (codes.includes(code)) return { kind: kind as ErrorKind, retryable: RETRYABLE_CODES.includes(code) };
     }
   }
   return { kind: STATUSES[status] ?? "Remote", retryable: RETRYABLE_STATUSES.includes(status) };
@@ -68,15 +74,11 @@ export function azureError(
 ): FusioError {
   let code = headers.get("x-ms-error-code") ?? undefined;
   let message: string | undefined;
+  // An <Error> document has one Code and one Message; a body that is not XML has neither.
   if (body.trimStart().startsWith("<")) {
-    try {
-      const root = parseXml(body);
-      code ??= xmlText(root, "Code");
-      // Azure appends RequestId and Time to the message: keep its first line.
-      message = xmlText(root, "Message")?.split("\n")[0];
-    } catch {
-      // Not XML after all: the status and code are enough.
-    }
+    code ??= scanText(body, "Code");
+    // Azure appends RequestId and Time to the message: keep its first line.
+    message = scanText(body, "Message")?.split("\n")[0];
   }
   const mapping = errorMapping(status, code);
   return remoteError(

@@ -1,7 +1,8 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
-import { decodeXmlText } from "@fusio/http/xml-text";
-import type { BlobProperties } from "../block-writer.ts";
+import type { BlobProperties } from "./blob-properties.ts";
+import { quoteEtag } from "./etag.ts";
+import { scanText } from "./xml-scan.ts";
 
 /** One entry of a List Blobs page: a blob, or a virtual directory (`BlobPrefix`, name ends with `/`). */
 export interface ListedItem extends BlobProperties {
@@ -17,29 +18,6 @@ export interface ListPage {
   readonly items: ListedItem[];
   /** The marker of the next page, or undefined on the last. */
   readonly nextMarker: string | undefined;
-}
-
-/** ETags as HEAD returns them: quoted. Listings give them bare; tags must compare equal. */
-export function quoteEtag(etag: string | null | undefined): string | undefined {
-  if (etag === null || etag === undefined || etag === "") return undefined;
-  return etag.startsWith('"') || etag.startsWith('W/"') ? etag : `"${etag}"`;
-}
-
-/** The text of the first `<name>` element of `xml` (a short slice), entity-decoded; undefined if absent. */
-export function scanText(xml: string, name: string): string | undefined {
-  let at = xml.indexOf(`<${name}`);
-  while (at >= 0) {
-    const after = xml.charCodeAt(at + name.length + 1);
-    if (after === 0x3e /* > */ || after === 0x20 /* space */ || after === 0x2f /* / */) break;
-    at = xml.indexOf(`<${name}`, at + 1);
-  }
-  if (at < 0) return undefined;
-  const open = xml.indexOf(">", at);
-  if (xml.charCodeAt(open - 1) === 0x2f) return ""; // <Name />
-  const close = xml.indexOf(`</${name}>`, open);
-  if (close < 0) return undefined;
-  const text = decodeXmlText(xml.slice(open + 1, close));
-  return xml.slice(at, open).includes('Encoded="true"') ? decodeURIComponent(text) : text;
 }
 
 /**

@@ -1,12 +1,27 @@
-// Service SAS signing, loaded when a copy source needs one (Copy Blob / Put Block From URL under Shared Key).
+// Service SAS for one blob: https://learn.microsoft.com/rest/api/storageservices/create-service-sas
 import { hmacBase64 } from "#hmac";
-import { type BlobSasInput, SAS_VERSION } from "../shared-key.ts";
+
+/** The service SAS version fusio signs (its string-to-sign layout is fixed from 2020-12-06 on). */
+export const SAS_VERSION = "2020-12-06";
+
+/** What a read-only service SAS for one blob says. */
+export interface BlobSasInput {
+  readonly account: string;
+  readonly container: string;
+  /** The blob name, not encoded. */
+  readonly blob: string;
+  /** Permissions in Azure's order, e.g. `"r"`. */
+  readonly permissions: string;
+  readonly expiresOn: Date;
+  readonly startsOn?: Date | undefined;
+}
 
 /**
- * A service SAS query string (without `?`) for one blob, version {@link SAS_VERSION}; used to
- * let the service read a source blob for Put Block From URL / Copy Blob under Shared Key.
+ * A service SAS query string (without `?`) for one blob, version {@link SAS_VERSION}, signed
+ * with the decoded account key; lets the service read a source blob for Put Block From URL /
+ * Copy Blob under Shared Key.
  */
-export async function signBlobSas(key: Uint8Array, input: BlobSasInput): Promise<string> {
+export async function blobSas(key: Uint8Array, input: BlobSasInput): Promise<string> {
   const start = input.startsOn === undefined ? "" : isoSeconds(input.startsOn);
   const expiry = isoSeconds(input.expiresOn);
   const stringToSign = [
