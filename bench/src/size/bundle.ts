@@ -27,7 +27,7 @@ export interface BundleResult {
   lazy: ChunkBytes & { files: Record<string, number> };
   /** Runtime built-ins the bundle imports (`node:fs`, `crypto`, ...), sorted. */
   builtins: string[];
-  /** Whether any file of the `undici` package is inside the bundle. */
+  /** Whether the bundle reaches the `undici` package: bundled in, or (on node) left external. */
   undici: boolean;
   /** Input files by package: "name" -> bytes in the output (every chunk). */
   packages: Record<string, number>;
@@ -46,9 +46,14 @@ interface Meta {
  * imports with a static `import` (esbuild's shared chunks). The rest are reached only through
  * a dynamic `import()`. Output paths as the metafile names them.
  */
-export function staticClosure(metafile: Meta): Set<string> {
-  const entry = Object.entries(metafile.outputs).find(([path, output]) => output.entryPoint && path.endsWith(".js"));
-  if (!entry) throw new Error("esbuild's metafile names no entry chunk");
+export function staticClosure(metafile: Meta, entryPoint: string): Set<string> {
+  // Every `import()` target is an entry point of its own in a code-split build: pick the job's.
+  const wanted = resolve(entryPoint);
+  const entry = Object.entries(metafile.outputs).find(
+    ([path, output]) =>
+      output.entryPoint !== undefined && resolve(output.entryPoint) === wanted && path.endsWith(".js"),
+  );
+  if (!entry) throw new Error(`esbuild's metafile names no chunk for ${entryPoint}`);
   const seen = new Set<string>([entry[0]]);
   const queue = [entry[0]];
   for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
@@ -61,6 +66,14 @@ export function staticClosure(metafile: Meta): Set<string> {
   return seen;
 }
 
+/**
+ * Left out of node bundles, like `node:` built-ins: undici is Node's own HTTP client (Node's
+ * fetch is undici inside), which `@fusio/http` installs as a dependency and loads only under the
+ * `node` condition; nobody bundles it into a Node program. Browser and Workers bundles must not
+ * reach it at all (the check says so).
+ */
+export const NODE_EXTERNAL: readonly string[] = ["undici"];
+
 /** The esbuild options every size bundle shares (the proof builds the same way, plus a banner). */
 export function buildOptions(entry: string, target: BundleTarget, outdir: string): BuildOptions {
   return {
@@ -72,6 +85,7 @@ export function buildOptions(entry: string, target: BundleTarget, outdir: string
     format: "esm",
     target: "es2022",
     platform: target === "node" ? "node" : "browser",
+    external: target === "node" ? [...NODE_EXTERNAL] : [],
     conditions: target === "workers" ? ["workerd", "worker", "source", "module"] : ["source", "module"],
     define: { "process.env.NODE_ENV": '"production"' },
     legalComments: "none",
@@ -120,17 +134,18 @@ export async function bundle(entry: string, target: BundleTarget): Promise<Bundl
   const result = await build({ ...buildOptions(entry, target, outdir), write: false });
   const metafile = result.metafile as NonNullable<typeof result.metafile>;
   // The metafile names outputs relative to the working directory, outputFiles absolutely.
-  const loaded = new Set([...staticClosure(metafile)].map((path) => resolve(path)));
+  const loaded = new Set([...staticClosure(metafile, entry)].map((path) => resolve(path)));
   const found = new Set<string>();
+  let undici = false;
   for (const input of Object.values(metafile.inputs)) {
     for (const imported of input.imports) {
       if (imported.external && isBuiltin(imported.path)) found.add(imported.path);
+      if (imported.path === "undici" || imported.path.startsWith("undici/")) undici = true;
     }
   }
   const packages: Record<string, number> = {};
   const files: Record<string, number> = {};
   const lazyFiles: Record<string, number> = {};
-  let undici = false;
   for (const [output, meta] of Object.entries(metafile.outputs)) {
     const into = loaded.has(resolve(output)) ? files : lazyFiles;
     for (const [path, input] of Object.entries(meta.inputs)) {

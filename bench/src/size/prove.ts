@@ -3,7 +3,6 @@
 // a temp directory, and the bytes it read, the object it wrote and the keys it listed are
 // checked independently of the job.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -62,7 +61,7 @@ async function loadJob<T>(job: JobEntry, dir: string): Promise<LoadedJob<T>> {
   const outdir = join(dir, job.id.replace("/", "-"));
   const result = await build({ ...buildOptions(job.file, "node", outdir), banner: { js: BANNER } });
   const metafile = result.metafile as NonNullable<typeof result.metafile>;
-  const atStart = new Set([...staticClosure(metafile)].map((path) => resolve(path)));
+  const atStart = new Set([...staticClosure(metafile, job.file)].map((path) => resolve(path)));
   const loaded: Set<string> = ((globalThis as Record<string, unknown>)[LOADED] as Set<string>) ?? new Set();
   (globalThis as Record<string, unknown>)[LOADED] = loaded;
   const entry = pathToFileURL(join(outdir, `${job.name}.js`)).href;
@@ -229,7 +228,11 @@ export interface ProofRun {
 
 /** Runs every job once; starts and stops the servers it needs. */
 export async function proveJobs(jobs: JobEntry[]): Promise<ProofRun> {
-  const dir = mkdtempSync(join(tmpdir(), "fusio-bench-prove-"));
+  // Inside bench/node_modules, so that what the node bundles leave external (NODE_EXTERNAL)
+  // resolves from bench's own dependencies when the jobs run.
+  const cache = new URL("../../node_modules/.cache/", import.meta.url).pathname;
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "fusio-bench-prove-"));
   const of = (kind: JobKind) => jobs.filter((job) => job.kind === kind);
   const proofs: Proof[] = [];
   const servers: Partial<Record<JobKind, string>> = { local: "a temp directory" };
