@@ -6,8 +6,8 @@ import { createHmac } from "node:crypto";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { UndiciHttpClient } from "@fusio/node/http";
+import { type Azurite, startAzurite } from "@fusio-internal/test-support/azurite";
 import { Agent, request } from "undici";
-import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
 import type { MemoryGroup } from "./peak-memory.ts";
 import {

@@ -1,7 +1,7 @@
 import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import { CEPH_PACIFIC_COMPAT, S3Fs, type S3FsOptions } from "@fusio/s3";
+import type { S3TestConfig } from "@fusio-internal/test-support/s3-test-config";
 import { expect, inject } from "vitest";
-import type { S3TestConfig } from "./setup/s3-config.ts";
 
 export const config: S3TestConfig = inject("s3");
 
