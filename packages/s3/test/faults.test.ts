@@ -1,11 +1,12 @@
 // Faults between S3Fs and the real server: errors, resets, stalls and truncated bodies on GET,
 // PUT, UploadPart and Complete. Reads and writes succeed within the retry budget or fail with the
 // right kind; no partial object becomes visible; no multipart upload is left open.
+import { bytes } from "@fusio/conformance";
 import { FusioError } from "@fusio/core";
 import type { S3Fs } from "@fusio/s3";
 import { FaultProxy, type ProxiedRequest } from "@fusio-internal/test-support/fault-proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bytes, config, expectBytes, openUploads, testFs, uniquePrefix } from "./helpers.ts";
+import { config, expectBytes, openUploads, testFs, uniquePrefix } from "./helpers.ts";
 
 /** Which S3 call a request through the proxy is. */
 const on = {

@@ -46,19 +46,6 @@ export async function openUploads(prefix: string): Promise<string[]> {
   return (answer.Uploads ?? []).map((upload) => upload.Key ?? "");
 }
 
-/** Deterministic pseudo-random bytes. */
-export function bytes(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 /**
  * Asserts byte equality cheaply (vitest's deep `toEqual` on megabytes takes minutes) and
  * reports the first difference.
