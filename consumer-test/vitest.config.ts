@@ -6,6 +6,6 @@ export default defineProject({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     // The S3 server the Node program talks to: the same Ceph RGW the S3 tests use.
-    globalSetup: ["../packages/s3/test/setup/global-setup.ts"],
+    globalSetup: ["@fusio-internal/test-support/rgw-global-setup"],
   },
 });

@@ -7,8 +7,8 @@ import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } f
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { FetchHttpClient } from "@fusio/http/fetch-client";
 import { UndiciHttpClient } from "@fusio/http/undici-client";
+import { type Azurite, startAzurite } from "@fusio-internal/test-support/azurite";
 import { Agent, request } from "undici";
-import { type Azurite, startAzurite } from "../../packages/azure/test/server/azurite.ts";
 import type { BenchCase, BenchGroup } from "./harness.ts";
 import type { MemoryGroup } from "./peak-memory.ts";
 import {

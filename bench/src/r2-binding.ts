@@ -2,18 +2,11 @@
 // through the same binding and Miniflare's Node proxy, where every property read of a result
 // object is a round trip to workerd; inside a worker those reads are free.
 import { R2BindingFs, type R2BucketLike } from "@fusio/r2";
-import { Miniflare } from "miniflare";
+import { startMiniflare } from "@fusio-internal/test-support/miniflare";
 import type { BenchGroup } from "./harness.ts";
 
 export async function r2BindingGroups(): Promise<BenchGroup[]> {
-  const miniflare = new Miniflare({
-    modules: true,
-    script: "export default { fetch() { return new Response(null, { status: 404 }); } };",
-    r2Buckets: ["BUCKET"],
-    r2Persist: false,
-    compatibilityDate: "2025-01-01",
-  });
-  const bucket = (await miniflare.getR2Bucket("BUCKET")) as unknown as R2BucketLike;
+  const { miniflare, bucket } = await startMiniflare<R2BucketLike>();
   const fs = new R2BindingFs(bucket);
   const size = 4 * 1024 * 1024;
   await bucket.put(

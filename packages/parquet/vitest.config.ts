@@ -9,7 +9,7 @@ export default defineProject({
     // Tens of megabytes are generated, encoded and uploaded on a shared 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // The S3 variant: @fusio/s3's Ceph RGW on free loopback ports, or the server S3_ENDPOINT names.
-    globalSetup: ["./test/setup/rgw.ts"],
+    // The S3 variant: the shared test Ceph RGW (@fusio-internal/test-support) on free loopback ports, or the server S3_ENDPOINT names.
+    globalSetup: ["@fusio-internal/test-support/rgw-global-setup"],
   },
 });

@@ -9,7 +9,7 @@ export default defineProject({
     name: "r2",
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The r2Fs preset's integration run: @fusio/s3's Ceph RGW (or S3_ENDPOINT) stands in for R2.
-    globalSetup: ["./test/setup/rgw.ts"],
+    // The r2Fs preset's integration run: the shared test Ceph RGW (@fusio-internal/test-support) (or S3_ENDPOINT) stands in for R2.
+    globalSetup: ["@fusio-internal/test-support/rgw-global-setup"],
   },
 });

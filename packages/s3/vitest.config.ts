@@ -7,7 +7,7 @@ export default defineProject({
   test: {
     name: "s3",
     // Starts a Ceph RGW on free loopback ports unless S3_ENDPOINT points at another server.
-    globalSetup: ["./test/setup/global-setup.ts"],
+    globalSetup: ["@fusio-internal/test-support/rgw-global-setup"],
     testTimeout: 60_000,
     hookTimeout: 300_000,
   },

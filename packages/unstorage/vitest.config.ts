@@ -8,7 +8,7 @@ export default defineProject({
     name: "unstorage",
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // fusioDriver(S3Fs): @fusio/s3's Ceph RGW on free loopback ports, or the server S3_ENDPOINT names.
-    globalSetup: ["./test/setup/rgw.ts"],
+    // fusioDriver(S3Fs): the shared test Ceph RGW (@fusio-internal/test-support) on free loopback ports, or the server S3_ENDPOINT names.
+    globalSetup: ["@fusio-internal/test-support/rgw-global-setup"],
   },
 });

@@ -16,9 +16,9 @@ import {
 import { bytes } from "@fusio/conformance";
 import { FusioError, type HttpClient, type HttpRequest, type HttpResponse } from "@fusio/core";
 import { FetchHttpClient } from "@fusio/http";
+import { type Azurite, startAzurite } from "@fusio-internal/test-support/azurite";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Azurite, startAzurite } from "./server/azurite.ts";
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const agent = new Agent({ connect: { ca: readFileSync(fixture("loopback-cert.pem"), "utf8") } });
@@ -46,7 +46,7 @@ async function createContainer(endpoint: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  azurite = await startAzurite({ cert: fixture("loopback-cert.pem"), key: fixture("loopback-key.pem") });
+  azurite = await startAzurite({ https: { cert: fixture("loopback-cert.pem"), key: fixture("loopback-key.pem") } });
   await createContainer(azurite.endpoint);
 }, 60_000);
 afterAll(async () => {

@@ -4,8 +4,8 @@ import type { AzureBlobFs } from "@fusio/azure";
 import { bytes } from "@fusio/conformance";
 import { type File, FusioError, type HttpClient, Path } from "@fusio/core";
 import { FetchHttpClient } from "@fusio/http";
+import { type Fault, FaultProxy, type ProxiedRequest } from "@fusio-internal/test-support/fault-proxy";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FaultProxy } from "./faults/fault-proxy.ts";
 import { azureFs, target } from "./helpers.ts";
 
 const azure = target();
@@ -17,7 +17,7 @@ const blockSize = 64 * 1024;
 const fast = { baseDelay: 5, maxDelay: 20 };
 
 function throughProxy(options: Parameters<typeof azureFs>[0] = {}): AzureBlobFs {
-  return azureFs({ endpoint: `${proxy.origin}${endpointPath}`, blockSize, concurrency: 2, retry: fast, ...options });
+  return azureFs({ endpoint: `${proxy.endpoint}${endpointPath}`, blockSize, concurrency: 2, retry: fast, ...options });
 }
 
 async function put(fs: AzureBlobFs, path: Path, data: Uint8Array): Promise<void> {
@@ -35,13 +35,25 @@ async function read(path: Path): Promise<Uint8Array> {
   }
 }
 
+/** The `comp` query of a Blob service call (`""` for none): `block`, `blocklist`, ... */
+const comp = (request: ProxiedRequest): string => request.url.searchParams.get("comp") ?? "";
 const is =
-  (method: string, comp = "") =>
-  (request: { method: string; comp: string }) =>
-    request.method === method && request.comp === comp;
+  (method: string, expected = "") =>
+  (request: ProxiedRequest) =>
+    request.method === method && comp(request) === expected;
+
+/** Azure's answer to a failed call: the code in the body and in `x-ms-error-code`. */
+function azureError(status: number, code: string, retryAfter?: string): Fault {
+  const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>injected</Message></Error>`;
+  const headers: Record<string, string> = { "x-ms-error-code": code };
+  if (retryAfter !== undefined) headers["retry-after"] = retryAfter;
+  return { kind: "status", status, body, headers };
+}
 
 beforeAll(async () => {
-  proxy = await new FaultProxy(new URL(azure.endpoint).origin).start();
+  // Requests are named `METHOD comp` in proxy.log, e.g. `PUT blocklist`, `GET`.
+  const label = (request: ProxiedRequest): string => `${request.method} ${comp(request)}`.trim();
+  proxy = await new FaultProxy(new URL(azure.endpoint).origin, { label }).start();
 });
 beforeEach(() => proxy.reset());
 afterAll(async () => {
@@ -52,8 +64,8 @@ afterAll(async () => {
 
 describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () => {
   it("503 ServerBusy and 500 on Put Block are retried and the upload completes intact", async () => {
-    proxy.add({ match: is("PUT", "block"), fault: { type: "status", status: 503, code: "ServerBusy" }, times: 2 });
-    proxy.add({ match: is("PUT", "block"), fault: { type: "status", status: 500, code: "InternalError" }, times: 1 });
+    proxy.inject(is("PUT", "block"), azureError(503, "ServerBusy"), 2);
+    proxy.inject(is("PUT", "block"), azureError(500, "InternalError"), 1);
     const data = bytes(4 * blockSize + 3, 1);
     await put(throughProxy(), at("retried.bin"), data);
     expect(proxy.injected).toHaveLength(3);
@@ -65,7 +77,7 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
     const fs = throughProxy();
     const file = await fs.open(at("commit-reset.bin"), { create: true, truncate: true });
     await file.writeAll(data);
-    proxy.add({ match: is("PUT", "blocklist"), fault: { type: "lose" }, times: 1 });
+    proxy.inject(is("PUT", "blocklist"), { kind: "lose" }, 1);
     await file.close();
     expect(proxy.injected).toEqual(["PUT blocklist -> lose"]);
     expect(proxy.log.filter((entry) => entry === "PUT blocklist")).toHaveLength(2);
@@ -77,11 +89,11 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
     await put(azureFs(), at("read.bin"), data);
     const fs = throughProxy();
     const file = await fs.open(at("read.bin"));
-    proxy.add({ match: is("GET"), fault: { type: "truncate", fraction: 0.5 }, times: 1 });
-    proxy.add({ match: is("GET"), fault: { type: "reset" }, times: 1 });
+    proxy.inject(is("GET"), { kind: "truncate", fraction: 0.5 }, 1);
+    proxy.inject(is("GET"), { kind: "reset" }, 1);
     const buf = await file.readExactAt(new Uint8Array(50_000), 25_000);
     expect(Buffer.from(buf).equals(Buffer.from(data.subarray(25_000, 75_000)))).toBe(true);
-    proxy.add({ match: is("GET"), fault: { type: "truncate", fraction: 0.3 }, times: 1 });
+    proxy.inject(is("GET"), { kind: "truncate", fraction: 0.3 }, 1);
     expect(Buffer.from(await file.readToEndAt(0)).equals(Buffer.from(data))).toBe(true);
     expect(proxy.injected).toEqual(["GET -> truncate", "GET -> reset", "GET -> truncate"]);
     await file.close();
@@ -90,15 +102,15 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
   it("a stalled server fails Timeout after the retries, and a single stall is retried", async () => {
     await put(azureFs(), at("stall.bin"), bytes(10));
     const fs = throughProxy({ timeout: 150, retry: { ...fast, maxAttempts: 2 } });
-    proxy.add({ match: is("HEAD"), fault: { type: "stall" }, times: 1 });
+    proxy.inject(is("HEAD"), { kind: "stall" }, 1);
     expect((await fs.stat(at("stall.bin"))).size).toBe(10);
-    proxy.add({ match: is("HEAD"), fault: { type: "stall" } });
+    proxy.inject(is("HEAD"), { kind: "stall" });
     await expect(fs.stat(at("stall.bin"))).rejects.toMatchObject({ kind: "Timeout" });
     expect(proxy.injected).toEqual(["HEAD -> stall", "HEAD -> stall", "HEAD -> stall"]);
   });
 
   it("a Put Block that keeps failing rejects close, and nothing becomes visible", async () => {
-    proxy.add({ match: is("PUT", "block"), fault: { type: "status", status: 503, code: "ServerBusy" } });
+    proxy.inject(is("PUT", "block"), azureError(503, "ServerBusy"));
     const fs = throughProxy();
     const file = await fs.open(at("never.bin"), { create: true, truncate: true });
     let failure: unknown;
@@ -117,9 +129,9 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
   it("an append falls back to copying through the client when the server cannot splice", async () => {
     const original = bytes(3 * blockSize + 5, 6);
     await put(azureFs(), at("fallback.bin"), original);
-    const fromUrl = (request: { method: string; comp: string; headers: Record<string, unknown> }) =>
+    const fromUrl = (request: ProxiedRequest) =>
       is("PUT", "block")(request) && request.headers["x-ms-copy-source"] !== undefined;
-    proxy.add({ match: fromUrl, fault: { type: "status", status: 501, code: "APINotImplemented" } });
+    proxy.inject(fromUrl, azureError(501, "APINotImplemented"));
     const file = await throughProxy().open(at("fallback.bin"), { write: true });
     await file.writeAll(Buffer.from("tail"));
     await file.close();
@@ -134,11 +146,11 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
     const original = bytes(3 * blockSize + 5, 4);
     await put(azureFs(), at("append.bin"), original);
     // (Azurite cannot read a copy source through this proxy: splice through the client.)
-    proxy.add({
-      match: (request) => is("PUT", "block")(request) && request.headers["x-ms-copy-source"] !== undefined,
-      fault: { type: "status", status: 501, code: "APINotImplemented" },
-    });
-    proxy.add({ match: is("PUT", "blocklist"), fault: { type: "status", status: 500, code: "InternalError" } });
+    proxy.inject(
+      (request) => is("PUT", "block")(request) && request.headers["x-ms-copy-source"] !== undefined,
+      azureError(501, "APINotImplemented"),
+    );
+    proxy.inject(is("PUT", "blocklist"), azureError(500, "InternalError"));
     const file = await throughProxy().open(at("append.bin"), { write: true });
     await file.writeAll(bytes(2 * blockSize, 5));
     await expect(file.close()).rejects.toMatchObject({ kind: "Remote", status: 500 });
@@ -147,14 +159,10 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
 
   it("putConditional retries a 503 but not a reset (ambiguous), and never writes twice", async () => {
     const fs = throughProxy();
-    proxy.add({
-      match: is("PUT"),
-      fault: { type: "status", status: 503, code: "ServerBusy", retryAfter: "0" },
-      times: 1,
-    });
+    proxy.inject(is("PUT"), azureError(503, "ServerBusy", "0"), 1);
     const tag = await fs.putConditional(at("cas.json"), Buffer.from("v1"), { ifNotExists: true });
     expect(proxy.log.filter((entry) => entry === "PUT")).toHaveLength(2);
-    proxy.add({ match: is("PUT"), fault: { type: "reset" }, times: 1 });
+    proxy.inject(is("PUT"), { kind: "reset" }, 1);
     await expect(fs.putConditional(at("cas.json"), Buffer.from("v2"), { ifMatch: tag })).rejects.toMatchObject({
       kind: "Io",
     });
@@ -199,7 +207,7 @@ describe.runIf(azure.emulator)("faults between AzureBlobFs and the server", () =
 
   /** Opens `name` and aborts a 6-block write while the server stalls every Put Block; resolves once it rejected Aborted. */
   async function abortStalledWrite(name: string): Promise<{ file: File; signal: AbortSignal }> {
-    proxy.add({ match: is("PUT", "block"), fault: { type: "stall" } });
+    proxy.inject(is("PUT", "block"), { kind: "stall" });
     const file = await throughProxy({ timeout: 0 }).open(at(name), { create: true, truncate: true });
     const controller = new AbortController();
     const writing = file.writeAll(bytes(6 * blockSize), { signal: controller.signal });

@@ -1,6 +1,6 @@
 import { BunHttpClient } from "@fusio/bun";
+import { describeHttpClient } from "@fusio-internal/test-support/http-client-suite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeHttpClient } from "../../http/test/http-client-suite.ts";
 
 describeHttpClient(
   "BunHttpClient",

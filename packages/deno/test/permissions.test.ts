@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startServer, type TestServer } from "@fusio-internal/test-support/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../../http/test/http-server.ts";
 import { runDeno } from "./deno-api.ts";
 
 // Each case runs test/sandboxed.ts in a Deno process with the given permission flags and

@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@fusio/http";
+import { describeHttpClient } from "@fusio-internal/test-support/http-client-suite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeHttpClient } from "./http-client-suite.ts";
 
 // Under Node: redirects returned (as Bun and Deno configure it); Node's fetch decodes any
 // `content-encoding` the server sends anyway.

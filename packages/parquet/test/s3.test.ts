@@ -1,4 +1,4 @@
-// The sink and source on S3Fs against a real S3 server (the Ceph RGW that @fusio/s3's test
+// The sink and source on S3Fs against a real S3 server (the Ceph RGW that the shared test
 // setup starts, or S3_ENDPOINT). The row groups are larger than the multipart part size, so
 // the sink's writes go out as a multipart upload whose parts cut across row groups. Besides
 // the File calls (CountingFile), every HTTP request is recorded by a pass-through wrapper

@@ -1,9 +1,9 @@
 import { bytes } from "@fusio/conformance";
 import { type FileMeta, FusioError, Path } from "@fusio/core";
 import { R2BindingFs, type R2BucketLike } from "@fusio/r2";
+import { startMiniflare } from "@fusio-internal/test-support/miniflare";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMiniflare } from "./__fixtures__/miniflare.ts";
 import { type BindingFaults, recording } from "./__fixtures__/recording-bucket.ts";
 import { PART_SIZE } from "./__fixtures__/settings.ts";
 
@@ -14,7 +14,7 @@ let real: R2BucketLike;
 let run = 0;
 
 beforeAll(async () => {
-  ({ miniflare, bucket: real } = await startMiniflare());
+  ({ miniflare, bucket: real } = await startMiniflare<R2BucketLike>());
 });
 
 afterAll(async () => {

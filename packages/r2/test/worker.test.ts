@@ -1,6 +1,6 @@
+import { startMiniflare } from "@fusio-internal/test-support/miniflare";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundleForWorkers } from "./__fixtures__/bundle.ts";
-import { startMiniflare } from "./__fixtures__/miniflare.ts";
 import { OVERRIDES } from "./__fixtures__/settings.ts";
 import type { TestResult } from "./worker/harness.ts";
 

@@ -3,11 +3,12 @@
 // in CI time, so the multipart path is run directly on objects of a few parts (UploadPartCopy
 // takes ranges of any size from 5 MiB on every server, the last one smaller).
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { bytes } from "@fusio/conformance";
 import { FusioError } from "@fusio/core";
 import { describe, expect, it } from "vitest";
 import { S3Client } from "../src/internal/client.ts";
 import { copyObject, multipartCopy } from "../src/internal/extras.ts";
-import { bytes, config, expectBytes, openUploads, sdkClient, testFs, testOptions, uniquePrefix } from "./helpers.ts";
+import { config, expectBytes, openUploads, sdkClient, testFs, testOptions, uniquePrefix } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 const context = { op: "copy", backend: "s3" };

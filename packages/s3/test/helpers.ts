@@ -1,7 +1,7 @@
 import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import { CEPH_PACIFIC_COMPAT, S3Fs, type S3FsOptions } from "@fusio/s3";
+import type { S3TestConfig } from "@fusio-internal/test-support/s3-test-config";
 import { expect, inject } from "vitest";
-import type { S3TestConfig } from "./setup/s3-config.ts";
 
 export const config: S3TestConfig = inject("s3");
 
@@ -44,19 +44,6 @@ export function sdkClient(endpoint: string = config.endpoint): S3Client {
 export async function openUploads(prefix: string): Promise<string[]> {
   const answer = await sdkClient().send(new ListMultipartUploadsCommand({ Bucket: config.bucket, Prefix: prefix }));
   return (answer.Uploads ?? []).map((upload) => upload.Key ?? "");
-}
-
-/** Deterministic pseudo-random bytes. */
-export function bytes(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 /**

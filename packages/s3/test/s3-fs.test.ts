@@ -1,9 +1,10 @@
 // S3-specific behaviour beyond the conformance suite, against the real server.
+import { bytes } from "@fusio/conformance";
 import { FusioError, type HttpClient, type HttpRequest } from "@fusio/core";
 import { FetchHttpClient } from "@fusio/http";
 import { portableSigner, S3Fs } from "@fusio/s3";
 import { describe, expect, it } from "vitest";
-import { bytes, config, expectBytes, testFs, uniquePrefix } from "./helpers.ts";
+import { config, expectBytes, testFs, uniquePrefix } from "./helpers.ts";
 
 /** The real fetch client, recording what it sends. */
 class RecordingClient implements HttpClient {

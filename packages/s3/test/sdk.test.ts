@@ -1,8 +1,9 @@
 // Cross-check with the official AWS SDK on the same server: what fusio writes, the SDK reads back
 // byte for byte with the same metadata, and the reverse.
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { bytes } from "@fusio/conformance";
 import { afterAll, describe, expect, it } from "vitest";
-import { bytes, config, expectBytes, sdkClient, testFs, uniquePrefix } from "./helpers.ts";
+import { config, expectBytes, sdkClient, testFs, uniquePrefix } from "./helpers.ts";
 
 const PART = 5 * 1024 * 1024;
 const sdk = sdkClient();

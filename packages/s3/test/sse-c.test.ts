@@ -4,9 +4,10 @@
 // server must accept SSE-C: the project's RGW does over plain HTTP (`rgw crypt require ssl = false`).
 import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { bytes } from "@fusio/conformance";
 import { FusioError } from "@fusio/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { bytes, config, expectBytes, openUploads, sdkClient, testFs, uniquePrefix } from "./helpers.ts";
+import { config, expectBytes, openUploads, sdkClient, testFs, uniquePrefix } from "./helpers.ts";
 
 const sdk = sdkClient();
 const fs = testFs();

@@ -1,5 +1,5 @@
 // The driver-behaviour suite on fusioDriver over S3Fs, against a real S3 server (the Ceph RGW
-// that @fusio/s3's test setup starts, or S3_ENDPOINT). Each test gets its own key prefix as the
+// that the shared test setup starts, or S3_ENDPOINT). Each test gets its own key prefix as the
 // driver's base, so tests do not see each other and a shared bucket is left as it was.
 import { CEPH_PACIFIC_COMPAT, S3Fs } from "@fusio/s3";
 import { fusioDriver } from "@fusio/unstorage";

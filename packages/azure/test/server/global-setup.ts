@@ -2,8 +2,8 @@
 // free port; AZURE_CONNECTION_STRING (+ AZURE_CONTAINER, which must exist) points the same tests
 // at a real account instead.
 import { DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY, parseConnectionString } from "@fusio/azure";
+import { startAzurite } from "@fusio-internal/test-support/azurite";
 import type { TestProject } from "vitest/node";
-import { startAzurite } from "./azurite.ts";
 
 export interface AzureTarget {
   account: string;

@@ -1,5 +1,5 @@
-// Readiness probe with no dependencies: a SigV4-signed ListBuckets (GET /) must answer 200.
-// usage: node probe.mjs <endpoint> <accessKeyId> <secretAccessKey> [region]
+// Ceph RGW readiness probe for ceph-rgw.sh, with no dependencies: a SigV4-signed ListBuckets (GET /) must answer 200.
+// usage: node ceph-rgw-probe.mjs <endpoint> <accessKeyId> <secretAccessKey> [region]
 import { createHash, createHmac } from "node:crypto";
 import { request } from "node:http";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A throwaway single-node Ceph (Debian's Pacific packages) with a radosgw S3 endpoint, for the
-# @fusio/s3 tests and benchmark. One mon + one OSD (BlueStore on a sparse file) + radosgw, auth
-# off, everything bound to 127.0.0.1, all state under $CEPH_DIR.
+# A throwaway single-node Ceph (Debian's Pacific packages) with a radosgw S3 endpoint, for the S3
+# tests of several packages and the benchmark. One mon + one OSD (BlueStore on a sparse file) +
+# radosgw, auth off, everything bound to 127.0.0.1, all state under $CEPH_DIR.
 #
 #   ceph-rgw.sh up     installs ceph-mon ceph-osd radosgw when missing (apt, needs root), builds a
 #                      fresh cluster in $CEPH_DIR, starts it, creates the S3 user, and waits until
@@ -150,7 +150,7 @@ radosgw -n client.rgw.a </dev/null >>"$CEPH_DIR/log/stdio.log" 2>&1 || fail "rad
 timeout 90 radosgw-admin user create --uid=fusio --display-name="fusio tests" \
   --access-key="$AK" --secret="$SK" >/dev/null 2>>"$CEPH_DIR/log/stdio.log" || fail "radosgw-admin user create failed"
 deadline=$(( $(date +%s) + ${CEPH_READY_TIMEOUT:-120} ))
-until node "$HERE/probe.mjs" "http://127.0.0.1:$CEPH_RGW_PORT" "$AK" "$SK" >/dev/null 2>&1; do
+until node "$HERE/ceph-rgw-probe.mjs" "http://127.0.0.1:$CEPH_RGW_PORT" "$AK" "$SK" >/dev/null 2>&1; do
   alive client.rgw.a || fail "radosgw exited"
   [ "$(date +%s)" -ge "$deadline" ] && fail "radosgw did not answer a signed request in time"
   sleep 0.3

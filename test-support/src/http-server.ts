@@ -1,5 +1,5 @@
-// A real HTTP server on a free loopback port, for the fetch client tests. Each route is a
-// handler; `requests` records what arrived.
+// A real HTTP server on a free loopback port, for the HttpClient suite and other client tests.
+// Each route is a handler; `requests` records what arrived.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 

@@ -1,6 +1,6 @@
 // The behaviour suite of fusio's fetch HttpClients, written once: @fusio/http runs it for
 // FetchHttpClient under Node, @fusio/bun for BunHttpClient in Bun, @fusio/deno for
-// DenoHttpClient in Deno. A test-only module, imported by relative path (no package depends on it).
+// DenoHttpClient in Deno.
 import { createServer as createTcpServer } from "node:net";
 import { gzipSync } from "node:zlib";
 import { FusioError, type HttpClient } from "@fusio/core";
