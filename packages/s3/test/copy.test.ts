@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/
 import { FusioError } from "@fusio/core";
 import { describe, expect, it } from "vitest";
 import { S3Client } from "../src/internal/client.ts";
-import { copyObject, multipartCopy } from "../src/internal/extras.ts";
+import { copyObject, multipartCopy } from "../src/internal/copy.ts";
 import { bytes, config, expectBytes, openUploads, sdkClient, testFs, testOptions, uniquePrefix } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
