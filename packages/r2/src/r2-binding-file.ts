@@ -2,10 +2,12 @@ import {
   abortError,
   type CallOptions,
   checkBytes,
+  checkFileCall,
   checkPosition,
   type ErrorContext,
   type File,
   FusioError,
+  fileContext,
   type NormalizedOpenOptions,
   type Path,
   type SyncLevel,
@@ -74,23 +76,20 @@ export class R2BindingFile implements File {
         onlyIf: base && { etagMatches: base.etag },
         httpMetadata: base?.httpMetadata,
         customMetadata: base?.customMetadata,
-        context: { op: "close", path: this.#key, backend: BACKEND },
+        context: fileContext(BACKEND, "close", path),
         onProgress: init.onProgress && ((loaded) => init.onProgress?.({ loaded, path: this.#key })),
       });
     }
   }
 
   #context(op: string): ErrorContext {
-    return { op, path: this.#key, backend: BACKEND };
+    return fileContext(BACKEND, op, this.path);
   }
 
+  /** The context of `op` once {@link checkFileCall} lets it go ahead. */
   #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
     const context = this.#context(op);
-    throwIfAborted(options?.signal, context);
-    if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
-    if (access !== undefined && !this.#options[access]) {
-      throw new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context);
-    }
+    checkFileCall({ closed: this.#closed, open: this.#options }, access, options?.signal, context);
     return context;
   }
 

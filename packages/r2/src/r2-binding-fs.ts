@@ -1,4 +1,5 @@
 import {
+  beginCall,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -14,7 +15,6 @@ import {
   type OpenOptions,
   type Path,
   type PutConditionalOptions,
-  throwIfAborted,
   toPath,
 } from "@fusio/core";
 import type { R2BucketLike, R2ObjectLike } from "./binding.ts";
@@ -102,10 +102,8 @@ export class R2BindingFs implements CasFs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const key = toPath(path);
-    const context = this.#context("open", key);
     const open = normalizeOpenOptions(options);
-    throwIfAborted(options.signal, context);
+    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     if (open.syncOnClose !== undefined) {
       throw new FusioError("Unsupported", "R2 has no durability barrier to sync on close", context);
@@ -125,29 +123,23 @@ export class R2BindingFs implements CasFs {
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const key = toPath(path);
-    const context = this.#context("stat", key);
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "stat", path, options?.signal);
     const object = key.isRoot ? undefined : await this.#head(key, context);
     if (object === undefined) throw new FusioError("NotFound", "no such file", context);
     return { path: key, size: object.size, lastModified: new Date(object.uploaded), etag: object.etag };
   }
 
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const base = toPath(dir);
-    const context = this.#context("list", base);
+    const { path: base, context } = beginCall(this.kind, "list", dir, options.signal);
     yield* listEntries(this.bucket, base, options.recursive === true, options.signal, context);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    throwIfAborted(options?.signal, this.#context("createDirAll", key));
+    beginCall(this.kind, "createDirAll", path, options?.signal);
   }
 
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const key = toPath(path);
-    const context = this.#context("remove", key);
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "remove", path, options?.signal);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is a directory", context);
     try {
       await this.bucket.delete(key.raw);
@@ -157,11 +149,9 @@ export class R2BindingFs implements CasFs {
   }
 
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    const target = toPath(to);
-    const context = this.#context("copy", source);
     const signal = options?.signal;
-    throwIfAborted(signal, context);
+    const target = toPath(to, { op: "copy", backend: this.kind });
+    const { path: source, context } = beginCall(this.kind, "copy", from, signal);
     if (target.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     // The binding has no server-side copy: get + put, one part at a time for large objects.
     const object = source.isRoot ? undefined : await this.#head(source, context);
@@ -188,10 +178,8 @@ export class R2BindingFs implements CasFs {
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const source = toPath(from);
-    toPath(to);
-    const context = this.#context("link", source);
-    throwIfAborted(options?.signal, context);
+    toPath(to, { op: "link", backend: this.kind });
+    const { context } = beginCall(this.kind, "link", from, options?.signal);
     throw new FusioError("Unsupported", "R2 has no links", context);
   }
 
@@ -199,9 +187,7 @@ export class R2BindingFs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const key = toPath(path);
-    const context = this.#context("loadWithTag", key);
-    throwIfAborted(options?.signal, context);
+    const { path: key, context } = beginCall(this.kind, "loadWithTag", path, options?.signal);
     if (key.isRoot) return undefined;
     let object: R2ObjectLike | null;
     try {
@@ -224,11 +210,9 @@ export class R2BindingFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const key = toPath(path);
-    const context = this.#context("putConditional", key);
+    const { path: key, context } = beginCall(this.kind, "putConditional", path, options.signal);
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
     if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
     const precondition = new FusioError("PreconditionFailed", "the condition of the write does not hold", context);
     if ("ifMatch" in when && when.ifMatch.includes('"')) {
@@ -256,10 +240,6 @@ export class R2BindingFs implements CasFs {
   #progress(path: Path): ((loaded: number) => void) | undefined {
     const report = this.#onProgress;
     return report && ((loaded) => report({ loaded, path: path.raw }));
-  }
-
-  #context(op: string, path: Path): ErrorContext {
-    return { op, path: path.raw, backend: this.kind };
   }
 
   async #head(key: Path, context: ErrorContext): Promise<R2ObjectLike | undefined> {

@@ -2,22 +2,26 @@ import {
   abortError,
   type CallOptions,
   checkBytes,
+  checkFileCall,
   checkPosition,
   type ErrorContext,
   type File,
   FusioError,
+  fileContext,
   type NormalizedOpenOptions,
   type Path,
   type SyncLevel,
   throwIfAborted,
 } from "@fusio/core";
 import { concatBytes } from "@fusio/http/body";
-import { extras, type S3Client } from "./internal/client.ts";
+import type { S3Client } from "./internal/client.ts";
 import type { ObjectHead } from "./internal/head.ts";
-import { readRangeInto } from "./internal/read.ts";
-import type { Writer } from "./internal/writer.ts";
+import { lazy } from "./internal/lazy.ts";
+import type { Writer } from "./internal/multipart-writer.ts";
+import { readRangeInto, readToEnd } from "./internal/read.ts";
 
-let writerModule: Promise<typeof import("./internal/writer.ts")> | undefined;
+/** Multipart uploads and appends, loaded when a handle first needs them. */
+const writerModule = lazy(() => import("./internal/multipart-writer.ts"));
 
 /**
  * A handle on one S3 object. Reads are ranged GETs of the stored object. Writes are buffered
@@ -39,7 +43,7 @@ export class S3File implements File {
   /** Copies of the bytes written while they stay under one part (then they go to `#writer`). */
   #chunks: Uint8Array[] = [];
   #buffered = 0;
-  /** Multipart uploads and appends (`internal/writer.ts`, loaded at first use). */
+  /** Multipart uploads and appends (`internal/multipart-writer.ts`, loaded at first use). */
   #writer: Writer | undefined;
 
   /** @internal Use `S3Fs.open`. */
@@ -51,16 +55,13 @@ export class S3File implements File {
   }
 
   #context(op: string): ErrorContext {
-    return { op, path: this.path.raw, backend: "s3" };
+    return fileContext("s3", op, this.path);
   }
 
+  /** The context of `op` once {@link checkFileCall} lets it go ahead. */
   #check(op: string, access: "read" | "write" | undefined, options: CallOptions | undefined): ErrorContext {
     const context = this.#context(op);
-    throwIfAborted(options?.signal, context);
-    if (this.#closed) throw new FusioError("Closed", "the file is closed", context);
-    if (access !== undefined && !this.#open[access]) {
-      throw new FusioError("PermissionDenied", `the file was not opened for ${access}ing`, context);
-    }
+    checkFileCall({ closed: this.#closed, open: this.#open }, access, options?.signal, context);
     return context;
   }
 
@@ -93,7 +94,7 @@ export class S3File implements File {
     this.#check("readToEndAt", "read", options);
     // The size is known from the HEAD at open: reading from the end needs no (failing) request.
     if (this.#head !== undefined && pos === this.#head.size) return new Uint8Array(0);
-    return (await extras()).readFrom(this.#client, this.path.raw, pos, context, options?.signal);
+    return readToEnd(this.#client, this.path.raw, pos, context, options?.signal);
   }
 
   async size(options?: CallOptions): Promise<number> {
@@ -187,8 +188,7 @@ export class S3File implements File {
   /** Loads the writer module and hands it the bytes buffered so far. */
   async #ensureWriter(signal: CallOptions["signal"]): Promise<Writer> {
     if (this.#writer === undefined) {
-      writerModule ??= import("./internal/writer.ts");
-      const { Writer } = await writerModule;
+      const { Writer } = await writerModule();
       this.#writer = new Writer(this.#client, this.path, this.#open, this.#head);
       const buffered = concatBytes(this.#chunks);
       this.#chunks = [];

@@ -1,29 +1,36 @@
 import {
   type AbortSignalLike,
+  beginCall,
   type CallOptions,
   type Capabilities,
   type CasCondition,
   type CasFs,
   checkBytes,
   checkCasCondition,
-  type ErrorContext,
   type File,
   type FileMeta,
+  type FsCall,
   FusioError,
   type ListOptions,
   normalizeOpenOptions,
   type OpenOptions,
-  Path,
+  type Path,
   type PutConditionalOptions,
-  throwIfAborted,
   toPath,
 } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http/body";
-import { extras, S3Client } from "./internal/client.ts";
-import { headObject } from "./internal/head.ts";
-import { parseListPage } from "./internal/list-xml.ts";
+import { discardBody } from "@fusio/http/body";
+import { S3Client } from "./internal/client.ts";
+import { lazy } from "./internal/lazy.ts";
+import { listObjects, objectMeta } from "./internal/list.ts";
 import type { S3FsOptions } from "./options.ts";
 import { S3File } from "./s3-file.ts";
+
+const BACKEND = "s3";
+
+/** Server-side copy, loaded at the first `copy`. */
+const copyModule = lazy(() => import("./internal/copy.ts"));
+/** Conditional writes, loaded at the first `loadWithTag` or `putConditional`. */
+const casModule = lazy(() => import("./internal/cas.ts"));
 
 /**
  * An S3 bucket (AWS or any S3-compatible server) as a fusio {@link CasFs}. Keys are `Path.raw`;
@@ -68,21 +75,20 @@ export class S3Fs implements CasFs {
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
     const open = normalizeOpenOptions(options);
-    const [key, context] = at("open", path, options.signal);
+    const { path: key, context } = objectCall("open", path, options.signal);
     if (open.syncOnClose === "all") throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
     // A handle that replaces a possibly missing object needs no HEAD.
-    const head =
-      open.create && open.truncate ? undefined : await headObject(this.#client, key.raw, context, options.signal);
+    const head = open.create && open.truncate ? undefined : await this.#client.head(key.raw, context, options.signal);
     if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
     return new S3File(this.#client, key, open, head);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const [key, context] = at("stat", path, options?.signal, true);
+    const { path: key, context } = beginCall(BACKEND, "stat", path, options?.signal);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
-    const head = await headObject(this.#client, key.raw, context, options?.signal);
+    const head = await this.#client.head(key.raw, context, options?.signal);
     if (head === undefined) throw new FusioError("NotFound", "no such object", context);
-    return meta(key, head);
+    return objectMeta(key, head);
   }
 
   /**
@@ -91,56 +97,18 @@ export class S3Fs implements CasFs {
    * are merged into one key-ordered stream.
    */
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const [base, context] = at("list", dir, options.signal, true);
-    const prefix = base.isRoot ? "" : `${base.raw}/`;
-    let token: string | undefined;
-    do {
-      const page = await this.#client.send(
-        {
-          method: "GET",
-          query: {
-            "list-type": "2",
-            prefix,
-            delimiter: options.recursive ? undefined : "/",
-            "continuation-token": token,
-            "max-keys": this.#pageSize,
-          },
-          idempotent: true,
-          context,
-          signal: options.signal,
-        },
-        async (response) => parseListPage(await bodyText(response.body), context),
-      );
-      const entries: FileMeta[] = [];
-      for (const object of page.objects) {
-        // Zero-byte "folder" markers (`dir/`) and keys fusio cannot name are not files.
-        if (object.key.endsWith("/")) continue;
-        const path = parseKey(object.key);
-        if (path === undefined) continue;
-        entries.push(meta(path, object));
-      }
-      for (const common of page.prefixes) {
-        const path = parseKey(common);
-        if (path !== undefined) entries.push({ path, size: 0, isDirectory: true });
-      }
-      // S3 lists keys, and apart from them common prefixes, in UTF-8 binary order (as the pages
-      // follow each other): only a page with both needs them interleaved.
-      if (page.prefixes.length > 0) entries.sort((a, b) => Path.compare(a.path, b.path));
-      for (const entry of entries) {
-        throwIfAborted(options.signal, context);
-        yield entry;
-      }
-      token = page.nextToken;
-    } while (token !== undefined);
+    const { path: base, context } = beginCall(BACKEND, "list", dir, options.signal);
+    const listing = { recursive: options.recursive === true, pageSize: this.#pageSize };
+    yield* listObjects(this.#client, base, listing, context, options.signal);
   }
 
   async createDirAll(path: Path | string, options?: CallOptions): Promise<void> {
-    at("createDirAll", path, options?.signal, true);
+    beginCall(BACKEND, "createDirAll", path, options?.signal);
   }
 
   /** [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html); a missing key resolves. */
   async remove(path: Path | string, options?: CallOptions): Promise<void> {
-    const [key, context] = at("remove", path, options?.signal);
+    const { path: key, context } = objectCall("remove", path, options?.signal);
     const signal = options?.signal;
     await this.#client.send(
       { method: "DELETE", key: key.raw, idempotent: true, context, signal, accept: [404] },
@@ -153,15 +121,16 @@ export class S3Fs implements CasFs {
    * up to 5 GiB, a multipart copy above. Guarded by the source's ETag so the copy is one version.
    */
   async copy(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    const target = toPath(to);
-    const [source, context] = at("copy", from, options?.signal);
+    const target = toPath(to, { op: "copy", backend: BACKEND });
+    const { path: source, context } = objectCall("copy", from, options?.signal);
     if (target.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-    await (await extras()).copyObject(this.#client, source.raw, target.raw, context, options?.signal);
+    await (await copyModule()).copyObject(this.#client, source.raw, target.raw, context, options?.signal);
   }
 
   async link(from: Path | string, to: Path | string, options?: CallOptions): Promise<void> {
-    toPath(to);
-    throw new FusioError("Unsupported", "S3 has no links", at("link", from, options?.signal, true)[1]);
+    toPath(to, { op: "link", backend: BACKEND });
+    const { context } = beginCall(BACKEND, "link", from, options?.signal);
+    throw new FusioError("Unsupported", "S3 has no links", context);
   }
 
   /** GET of the whole object with its ETag; undefined when missing. */
@@ -169,8 +138,8 @@ export class S3Fs implements CasFs {
     path: Path | string,
     options?: CallOptions,
   ): Promise<{ data: Uint8Array; tag: string } | undefined> {
-    const [key, context] = at("loadWithTag", path, options?.signal);
-    return (await extras()).loadWithTag(this.#client, key.raw, context, options?.signal);
+    const { path: key, context } = objectCall("loadWithTag", path, options?.signal);
+    return (await casModule()).loadWithTag(this.#client, key.raw, context, options?.signal);
   }
 
   /**
@@ -184,44 +153,16 @@ export class S3Fs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const [key, context] = at("putConditional", path, options.signal);
+    const { path: key, context } = objectCall("putConditional", path, options.signal);
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
-    return (await extras()).putConditional(this.#client, key.raw, data, when, options, context);
+    return (await casModule()).putConditional(this.#client, key.raw, data, when, options, context);
   }
 }
 
-/** The key and error context of `op` on `path`; rejects an aborted call and (unless `root`) the root. */
-function at(
-  op: string,
-  path: Path | string,
-  signal: AbortSignalLike | undefined,
-  root?: boolean,
-): [Path, ErrorContext] {
-  const key = toPath(path);
-  const context = { op, path: key.raw, backend: "s3" };
-  throwIfAborted(signal, context);
-  if (!root && key.isRoot) throw new FusioError("IsADirectory", "the root is not an object", context);
-  return [key, context];
-}
-
-function parseKey(key: string): Path | undefined {
-  try {
-    return Path.parse(key);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The `FileMeta` of an object (from a HEAD or a list entry); absent fields stay absent. */
-function meta(
-  path: Path,
-  object: { size: number; lastModified: Date | undefined; etag: string | undefined },
-): FileMeta {
-  return {
-    path,
-    size: object.size,
-    ...(object.lastModified && { lastModified: object.lastModified }),
-    ...(object.etag && { etag: object.etag }),
-  };
+/** {@link beginCall} for a call on one object: the root, which is no object, is refused. */
+function objectCall(op: string, path: Path | string, signal: AbortSignalLike | undefined): FsCall {
+  const call = beginCall(BACKEND, op, path, signal);
+  if (call.path.isRoot) throw new FusioError("IsADirectory", "the root is not an object", call.context);
+  return call;
 }

@@ -7,7 +7,7 @@ import { bytes } from "@fusio/conformance";
 import { FusioError } from "@fusio/core";
 import { describe, expect, it } from "vitest";
 import { S3Client } from "../src/internal/client.ts";
-import { copyObject, multipartCopy } from "../src/internal/extras.ts";
+import { copyObject, multipartCopy } from "../src/internal/copy.ts";
 import { config, expectBytes, openUploads, sdkClient, testFs, testOptions, uniquePrefix } from "./helpers.ts";
 
 const MiB = 1024 * 1024;

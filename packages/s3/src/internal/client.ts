@@ -15,6 +15,7 @@ import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
+import { s3Error } from "./errors.ts";
 import { headObject, type ObjectHead } from "./head.ts";
 import { type PutOptions, putObject } from "./put.ts";
 
@@ -30,13 +31,6 @@ function amzDate(): string {
   }
   return stamp;
 }
-
-let extrasModule: Promise<typeof import("./extras.ts")> | undefined;
-
-/** The lazily loaded operations (copy, CAS, reads to the end), loaded once at first use. */
-export const extras = (): Promise<typeof import("./extras.ts")> => (extrasModule ??= import("./extras.ts"));
-
-let errorsModule: Promise<typeof import("./errors.ts")> | undefined;
 
 /** One S3 API call. */
 export interface S3Call {
@@ -131,14 +125,14 @@ export class S3Client {
     return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
   }
 
-  // The basic object calls, as methods, for the lazily loaded modules (writer, copy, CAS).
+  // The two object calls most modules make, as methods: one seam a test can stand in for.
 
-  /** See {@link headObject}. */
+  /** HEAD of `key`, or undefined when it does not exist (see {@link headObject}). */
   head(key: string, context: ErrorContext, signal: AbortSignalLike | undefined): Promise<ObjectHead | undefined> {
     return headObject(this, key, context, signal);
   }
 
-  /** See {@link putObject}. */
+  /** PUT of a whole object; resolves to its ETag (see {@link putObject}). */
   put(key: string, body: Uint8Array, options: PutOptions): Promise<string> {
     return putObject(this, key, body, options);
   }
@@ -176,9 +170,7 @@ export class S3Client {
           }
         }
         const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
-        // Error responses are rare: their mapping (a table of S3 codes) loads at the first one.
-        errorsModule ??= import("./errors.ts");
-        throw (await errorsModule).s3Error(response.status, response.headers, text, call.context);
+        throw s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );

@@ -1,6 +1,7 @@
-import type { ErrorContext, ErrorKind, FusioError } from "@fusio/core";
+import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
 import { parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
-import { parseXml, xmlText } from "@fusio/http/xml";
+import { bodyText } from "@fusio/http/body";
+import { decodeXmlText } from "@fusio/http/xml-text";
 
 /** S3 error codes and the kind each maps to; `true` marks codes worth retrying. */
 const CODES: Readonly<Record<string, readonly [ErrorKind, boolean]>> = {
@@ -56,23 +57,28 @@ function kindOfStatus(status: number): readonly [ErrorKind, boolean] {
   return ["Remote", false];
 }
 
-/** Code, Message and RequestId of an S3 `<Error>` document, or undefined when `body` is not one. */
+/**
+ * Code, Message and RequestId of an S3 `<Error>` document, or undefined when `body` is not one.
+ * The document is flat (text leaves under the root), so its leaves are looked up, not parsed
+ * into a tree.
+ */
 export function parseErrorBody(body: string): { code?: string; message?: string; requestId?: string } | undefined {
-  if (!body.includes("<Error")) return undefined;
-  try {
-    const root = parseXml(body);
-    if (root.name !== "Error") return undefined;
-    const details: { code?: string; message?: string; requestId?: string } = {};
-    const code = xmlText(root, "Code");
-    const message = xmlText(root, "Message");
-    const requestId = xmlText(root, "RequestId");
-    if (code) details.code = code;
-    if (message) details.message = message;
-    if (requestId) details.requestId = requestId;
-    return details;
-  } catch {
-    return undefined;
-  }
+  // The first element that is not a declaration, comment or processing instruction.
+  if (/<([A-Za-z_][^\s/>]*)/.exec(body)?.[1] !== "Error") return undefined;
+  const details: { code?: string; message?: string; requestId?: string } = {};
+  const code = leaf(body, "Code");
+  const message = leaf(body, "Message");
+  const requestId = leaf(body, "RequestId");
+  if (code) details.code = code;
+  if (message) details.message = message;
+  if (requestId) details.requestId = requestId;
+  return details;
+}
+
+/** The decoded text of the first `<name>` leaf in `xml`. */
+function leaf(xml: string, name: string): string | undefined {
+  const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  return value === undefined ? undefined : decodeXmlText(value);
 }
 
 /**
@@ -106,5 +112,13 @@ export function errorIn200(body: string, context: ErrorContext): FusioError | un
   return s3Error(500, { get: () => null }, body, context);
 }
 
-// Not used here: re-exported for the bundle chunking, as in extras.ts.
-export { S3Fs } from "../s3-fs.ts";
+/**
+ * The body text of a 2xx response to a call that can still fail after its 200 was sent
+ * (CopyObject, UploadPartCopy, CompleteMultipartUpload); throws the `<Error>` it holds.
+ */
+export async function successBodyText(response: HttpResponse, context: ErrorContext): Promise<string> {
+  const text = await bodyText(response.body);
+  const failure = errorIn200(text, context);
+  if (failure) throw failure;
+  return text;
+}

@@ -3,44 +3,7 @@ import { bodyText, discardBody } from "@fusio/http/body";
 import { parseXml, xmlText } from "@fusio/http/xml";
 import { escapeXml } from "@fusio/http/xml-text";
 import type { S3Client } from "./client.ts";
-import { errorIn200 } from "./errors.ts";
-import type { ObjectHead } from "./head.ts";
-
-export { MAX_COPY_PART, MIN_PART_SIZE } from "../options.ts";
-
-/** The `If-Match` value for `etag`: quoted as AWS wants, or bare for RGW Pacific (see `S3Compat`). */
-export function ifMatchValue(client: S3Client, etag: string): string {
-  if (!client.compat.unquotedIfMatch) return etag;
-  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
-}
-
-const PRESERVED = new Set([
-  "content-type",
-  "cache-control",
-  "content-disposition",
-  "content-encoding",
-  "content-language",
-  "expires",
-  "x-amz-storage-class",
-  "x-amz-server-side-encryption",
-  "x-amz-server-side-encryption-aws-kms-key-id",
-  "x-amz-server-side-encryption-context",
-  "x-amz-server-side-encryption-bucket-key-enabled",
-  "x-amz-website-redirect-location",
-]);
-
-/**
- * Headers a rewrite (append, multipart copy) must carry over to keep the object as it was:
- * type, cache headers, `x-amz-meta-*`, SSE-S3/KMS and storage class.
- */
-export function preserved(head: ObjectHead): Record<string, string> {
-  const out: Record<string, string> = {};
-  head.headers.forEach((value, name) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-") || (value !== "" && PRESERVED.has(lower))) out[lower] = value;
-  });
-  return out;
-}
+import { errorIn200, successBodyText } from "./errors.ts";
 
 /** The multipart calls of one upload. Each links its API reference. */
 export class MultipartUpload {
@@ -127,10 +90,7 @@ export class MultipartUpload {
         signal,
       },
       async (response) => {
-        const text = await bodyText(response.body);
-        const failure = errorIn200(text, context);
-        if (failure) throw failure;
-        const partEtag = readXml(text, "ETag");
+        const partEtag = readXml(await successBodyText(response, context), "ETag");
         if (!partEtag) throw remoteFailure("UploadPartCopy returned no ETag", context);
         return partEtag;
       },
@@ -171,9 +131,7 @@ export class MultipartUpload {
         signal,
       },
       async (response) => {
-        const text = await bodyText(response.body);
-        const failure = errorIn200(text, context);
-        if (failure) throw failure;
+        await successBodyText(response, context);
       },
     );
   }

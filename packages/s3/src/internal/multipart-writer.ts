@@ -2,12 +2,14 @@
 // shared part scheduler, and appends (the old object spliced in server-side with UploadPartCopy,
 // or downloaded and re-uploaded). Small new objects never load this module.
 import type { AbortSignalLike, ErrorContext, NormalizedOpenOptions, Path } from "@fusio/core";
-import { FusioError } from "@fusio/core";
+import { FusioError, fileContext } from "@fusio/core";
 import { PartScheduler } from "@fusio/http/part-scheduler";
+import { MAX_COPY_PART, MIN_PART_SIZE } from "../options.ts";
 import type { S3Client } from "./client.ts";
-import { readFrom } from "./extras.ts";
 import type { ObjectHead } from "./head.ts";
-import { copyRanges, ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload, preserved } from "./multipart.ts";
+import { ifMatchValue, preserved } from "./headers.ts";
+import { copyRanges, MultipartUpload } from "./multipart.ts";
+import { readToEnd } from "./read.ts";
 
 /**
  * Bytes written by one `S3File` once they reach a part, or whenever the handle appends to an
@@ -16,6 +18,7 @@ import { copyRanges, ifMatchValue, MAX_COPY_PART, MIN_PART_SIZE, MultipartUpload
  */
 export class Writer {
   readonly #client: S3Client;
+  readonly #path: Path;
   readonly #key: string;
   /** The object as it was at open, when this handle keeps its bytes (append). */
   readonly #head: ObjectHead | undefined;
@@ -29,6 +32,7 @@ export class Writer {
 
   constructor(client: S3Client, path: Path, open: NormalizedOpenOptions, head: ObjectHead | undefined) {
     this.#client = client;
+    this.#path = path;
     this.#key = path.raw;
     this.#head = open.append ? head : undefined;
     const equal = client.compat.equalParts;
@@ -52,7 +56,7 @@ export class Writer {
   }
 
   #context(op: string): ErrorContext {
-    return { op, path: this.#key, backend: "s3" };
+    return fileContext("s3", op, this.#path);
   }
 
   /** Buffers `data` (the old object's bytes that are not copied go first), starting full parts. */
@@ -62,7 +66,7 @@ export class Writer {
       this.#prefixLoaded = true;
       if (head !== undefined && head.size > this.#copiedEnd) {
         const context = this.#context("writeAll");
-        const prefix = await readFrom(this.#client, this.#key, this.#copiedEnd, context, signal);
+        const prefix = await readToEnd(this.#client, this.#key, this.#copiedEnd, context, signal);
         if (prefix.length !== head.size - this.#copiedEnd) {
           throw new FusioError("PreconditionFailed", "the object changed since it was opened", context);
         }
@@ -135,6 +139,3 @@ export class Writer {
     return this.#upload;
   }
 }
-
-// Not used here: re-exported for the bundle chunking, as in extras.ts.
-export { S3Fs } from "../s3-fs.ts";
