@@ -20,10 +20,8 @@ import {
 import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
-import { parseConnectionString } from "./connection-string.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
 import type { ExistingBlob } from "./internal/blob-properties.ts";
-import { loadWithTag, putConditional } from "./internal/cas.ts";
 import { BlobClient, blobName, blobSize } from "./internal/client.ts";
 import { quoteEtag } from "./internal/etag.ts";
 import { lazy } from "./internal/lazy.ts";
@@ -32,6 +30,7 @@ import { listBlobs } from "./internal/list.ts";
 // Whole features, loaded with their first use.
 const loadAppend = lazy(() => import("./internal/append.ts"));
 const loadCopy = lazy(() => import("./internal/copy.ts"));
+const loadCas = lazy(() => import("./internal/cas.ts"));
 
 /** Options of {@link AzureBlobFs}. */
 export interface AzureBlobFsOptions {
@@ -129,17 +128,6 @@ export class AzureBlobFs implements CasFs {
     this.#file = { client: this.#client, blockSize, concurrency, onProgress: options.onProgress };
   }
 
-  /**
-   * An AzureBlobFs from a storage connection string (`AccountName=...;AccountKey=...`,
-   * `BlobEndpoint=...;SharedAccessSignature=...`, or `UseDevelopmentStorage=true` for Azurite).
-   */
-  static fromConnectionString(connectionString: string, options: AzureConnectionOptions): AzureBlobFs {
-    const { account, endpoint, accountKey, sasToken } = parseConnectionString(connectionString);
-    const credential: AzureCredential =
-      accountKey !== undefined ? { accountKey } : sasToken !== undefined ? { sasToken } : { anonymous: true };
-    return new AzureBlobFs({ ...options, account, endpoint, credential });
-  }
-
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
     const signal = options?.signal;
     const { path: key, context } = beginCall("azure", "open", path, signal);
@@ -228,7 +216,7 @@ export class AzureBlobFs implements CasFs {
     const signal = options?.signal;
     const { path: key, context } = beginCall("azure", "loadWithTag", path, signal);
     const name = blobName(key, context);
-    return loadWithTag(this.#client, name, signal);
+    return (await loadCas()).loadWithTag(this.#client, name, signal);
   }
 
   async putConditional(
@@ -241,6 +229,6 @@ export class AzureBlobFs implements CasFs {
     checkBytes(data, "data", context);
     checkCasCondition(when, context);
     const name = blobName(key, context);
-    return putConditional(this.#client, name, data, when, options, context);
+    return (await loadCas()).putConditional(this.#client, name, data, when, options, context);
   }
 }

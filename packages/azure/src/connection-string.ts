@@ -1,4 +1,6 @@
 import { FusioError } from "@fusio/core";
+import { AzureBlobFs, type AzureConnectionOptions } from "./azure-fs.ts";
+import type { AzureCredential } from "./credential.ts";
 
 /** Azurite's well-known development account. */
 export const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
@@ -68,4 +70,21 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
     accountKey: get("accountkey"),
     sasToken: get("sharedaccesssignature")?.replace(/^\?/, ""),
   };
+}
+
+/**
+ * An AzureBlobFs from a storage connection string (`AccountName=...;AccountKey=...`,
+ * `BlobEndpoint=...;SharedAccessSignature=...`, or `UseDevelopmentStorage=true` for Azurite).
+ * A function rather than a static method of the class, so that programs which never use a
+ * connection string don't carry its parser.
+ * @throws FusioError `InvalidArgument` (see {@link parseConnectionString}).
+ */
+export function azureBlobFsFromConnectionString(
+  connectionString: string,
+  options: AzureConnectionOptions,
+): AzureBlobFs {
+  const { account, endpoint, accountKey, sasToken } = parseConnectionString(connectionString);
+  const credential: AzureCredential =
+    accountKey !== undefined ? { accountKey } : sasToken !== undefined ? { sasToken } : { anonymous: true };
+  return new AzureBlobFs({ ...options, account, endpoint, credential });
 }

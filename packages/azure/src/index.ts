@@ -1,6 +1,7 @@
 export { AzureBlobFile } from "./azure-file.ts";
 export { AzureBlobFs, type AzureBlobFsOptions, type AzureConnectionOptions } from "./azure-fs.ts";
 export {
+  azureBlobFsFromConnectionString,
   DEVELOPMENT_ACCOUNT,
   DEVELOPMENT_KEY,
   type ParsedConnectionString,

@@ -1,4 +1,9 @@
-import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY, parseConnectionString } from "@fusio/azure";
+import {
+  azureBlobFsFromConnectionString,
+  DEVELOPMENT_ACCOUNT,
+  DEVELOPMENT_KEY,
+  parseConnectionString,
+} from "@fusio/azure";
 import { FusioError } from "@fusio/core";
 import { describe, expect, it } from "vitest";
 
@@ -79,8 +84,8 @@ describe("parseConnectionString", () => {
     }
   });
 
-  it("AzureBlobFs.fromConnectionString exposes endpoint, account and container, never the key", () => {
-    const fs = AzureBlobFs.fromConnectionString("UseDevelopmentStorage=true", { container: "box" });
+  it("azureBlobFsFromConnectionString exposes endpoint, account and container, never the key", () => {
+    const fs = azureBlobFsFromConnectionString("UseDevelopmentStorage=true", { container: "box" });
     expect([fs.kind, fs.account, fs.container, fs.endpoint]).toEqual([
       "azure",
       DEVELOPMENT_ACCOUNT,
