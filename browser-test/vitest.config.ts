@@ -1,9 +1,15 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { playwright } from "@vitest/browser-playwright";
 import { defineProject } from "vitest/config";
 
 // Debian's `chromium` package; setup/chromium.ts installs it from apt when missing. Given a
 // binary, Playwright downloads no browser of its own.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+// A profile on disk, fresh for each run (setup/chromium.ts deletes it at the end): Playwright's
+// default context is off the record, where OPFS lives in memory and a file cannot grow past
+// 2 GiB, so positions beyond it could not be tested.
+process.env.FUSIO_CHROMIUM_PROFILE ??= join(tmpdir(), `fusio-chromium-profile-${process.pid}`);
 
 export default defineProject({
   // Setting conditions replaces Vite's defaults, so they are listed again after `source` (test
@@ -13,11 +19,14 @@ export default defineProject({
     name: "browser",
     globalSetup: ["./setup/chromium.ts"],
     include: ["test/**/*.test.ts"],
+    // One browser context for all files (a persistent context cannot be shared by parallel sessions).
+    fileParallelism: false,
     browser: {
       enabled: true,
       headless: true,
       screenshotFailures: false,
       provider: playwright({
+        persistentContext: process.env.FUSIO_CHROMIUM_PROFILE,
         launchOptions: {
           executablePath,
           args: [

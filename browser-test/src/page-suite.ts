@@ -1,0 +1,36 @@
+// The page side of worker-suite.ts: one vitest test per test the worker runs.
+import { afterAll, describe, it } from "vitest";
+import type { SuiteMessage } from "./worker-suite.ts";
+
+/**
+ * Waits for the names of the tests `worker` runs and registers one vitest test for each, which
+ * passes or fails with the worker's result. Call it with top-level await.
+ */
+export async function describeWorkerSuite(title: string, worker: Worker): Promise<void> {
+  const results = new Map<string, PromiseWithResolvers<string | undefined>>();
+  const result = (name: string): PromiseWithResolvers<string | undefined> => {
+    let entry = results.get(name);
+    if (entry === undefined) {
+      entry = Promise.withResolvers();
+      results.set(name, entry);
+    }
+    return entry;
+  };
+  const names = await new Promise<readonly string[]>((resolve, reject) => {
+    worker.addEventListener("error", (event) => reject(new Error(`the suite worker failed: ${event.message}`)));
+    worker.addEventListener("message", (event: MessageEvent<SuiteMessage>) => {
+      const message = event.data;
+      if (message.type === "names") resolve(message.names);
+      else result(message.name).resolve(message.error);
+    });
+  });
+  afterAll(() => worker.terminate());
+  describe(title, () => {
+    for (const name of names) {
+      it(name, async () => {
+        const error = await result(name).promise;
+        if (error !== undefined) throw new Error(error);
+      });
+    }
+  });
+}
