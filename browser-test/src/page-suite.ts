@@ -2,16 +2,27 @@
 import { afterAll, describe, it } from "vitest";
 import type { SuiteMessage } from "./worker-suite.ts";
 
+interface Outcome {
+  readonly promise: Promise<string | undefined>;
+  readonly resolve: (error: string | undefined) => void;
+}
+
 /**
  * Waits for the names of the tests `worker` runs and registers one vitest test for each, which
  * passes or fails with the worker's result. Call it with top-level await.
  */
 export async function describeWorkerSuite(title: string, worker: Worker): Promise<void> {
-  const results = new Map<string, PromiseWithResolvers<string | undefined>>();
-  const result = (name: string): PromiseWithResolvers<string | undefined> => {
+  // Each test's outcome (an error text, or undefined when it passed), whichever comes first:
+  // the worker's report or the vitest test that waits for it.
+  const results = new Map<string, Outcome>();
+  const result = (name: string): Outcome => {
     let entry = results.get(name);
     if (entry === undefined) {
-      entry = Promise.withResolvers();
+      let resolve: Outcome["resolve"] = () => {};
+      const promise = new Promise<string | undefined>((settle) => {
+        resolve = settle;
+      });
+      entry = { promise, resolve };
       results.set(name, entry);
     }
     return entry;
