@@ -21,6 +21,8 @@ export default defineProject({
     include: ["test/**/*.test.ts"],
     // One browser context for all files (a persistent context cannot be shared by parallel sessions).
     fileParallelism: false,
+    // Generous: the machine may be busy, and a test that waits on a worker has no other bound.
+    testTimeout: 60_000,
     browser: {
       enabled: true,
       headless: true,

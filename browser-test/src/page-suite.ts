@@ -27,12 +27,22 @@ export async function describeWorkerSuite(title: string, worker: Worker): Promis
     }
     return entry;
   };
+  let known: readonly string[] = [];
   const names = await new Promise<readonly string[]>((resolve, reject) => {
-    worker.addEventListener("error", (event) => reject(new Error(`the suite worker failed: ${event.message}`)));
+    worker.addEventListener("error", (event) => {
+      // Before the names came: the file fails. After: every test still waiting fails at once.
+      const failure = `the suite worker failed: ${event.message}`;
+      reject(new Error(failure));
+      for (const name of known) result(name).resolve(failure);
+    });
     worker.addEventListener("message", (event: MessageEvent<SuiteMessage>) => {
       const message = event.data;
-      if (message.type === "names") resolve(message.names);
-      else result(message.name).resolve(message.error);
+      if (message.type === "names") {
+        known = message.names;
+        resolve(message.names);
+      } else {
+        result(message.name).resolve(message.error);
+      }
     });
   });
   afterAll(() => worker.terminate());

@@ -20,8 +20,8 @@ export interface StreamWriter {
   readonly writer: WritableStreamDefaultWriter<FileSystemWriteChunkType>;
   /** The size the file has for this handle before its first write. */
   readonly startSize: number;
-  /** Called after the stream closed and the new content is visible. */
-  published(): Promise<void>;
+  /** Called just before the stream closes and its content becomes visible. */
+  publishing(): Promise<void>;
   /** Called after an aborted close discarded the stream (removes a file this handle created). */
   discarded(): Promise<void>;
 }
@@ -106,12 +106,12 @@ export class OpfsStreamFile implements File {
     checkBytes(data, "data", context);
     checkFileCall(this.#state, "write", options?.signal, context);
     const stream = this.#stream as StreamWriter;
-    this.#written += data.length;
     try {
       await stream.writer.write(data as Uint8Array<ArrayBuffer>);
     } catch (error) {
       throw opfsError(error, context);
     }
+    this.#written += data.length;
   }
 
   async flush(options?: CallOptions): Promise<void> {
@@ -139,8 +139,8 @@ export class OpfsStreamFile implements File {
         await stream.writer.abort(options.signal.reason);
         await stream.discarded();
       } else {
+        await stream.publishing();
         await stream.writer.close();
-        await stream.published();
       }
     } catch (error) {
       throw opfsError(error, context);

@@ -50,7 +50,8 @@ export async function openStreamFile(target: OpenTarget, open: NormalizedOpenOpt
     return new OpfsStreamFile(path, handle, open, {
       writer,
       startSize,
-      published: async () => {
+      // A new generation first, as for every write: a changed tag never hides a change.
+      publishing: async () => {
         await renewGeneration(root, path, context);
       },
       discarded: async () => {
