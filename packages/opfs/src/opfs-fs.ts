@@ -121,7 +121,8 @@ export class OpfsFs implements CasFs {
       const file = await (await directory.getFileHandle(name)).getFile();
       return { path: key, size: file.size, lastModified: new Date(file.lastModified) };
     } catch (error) {
-      if (opfsError(error, context).kind !== "IsADirectory") throw opfsError(error, context);
+      const mapped = opfsError(error, context);
+      if (mapped.kind !== "IsADirectory") throw mapped;
     }
     return { path: key, size: 0, isDirectory: true };
   }
@@ -137,8 +138,12 @@ export class OpfsFs implements CasFs {
       if (FusioError.is(error, "NotFound") || FusioError.is(error, "NotADirectory")) return;
       throw error;
     }
-    const found = await listEntries(directory, base, options.recursive === true, context, (name) =>
-      base.isRoot ? name === TAGS_DIRECTORY : false,
+    const found = await listEntries(
+      directory,
+      base,
+      options.recursive === true,
+      context,
+      (name) => base.isRoot && name === TAGS_DIRECTORY,
     );
     found.sort((a, b) => Path.compare(a.path, b.path));
     for (const item of found) {
@@ -166,7 +171,8 @@ export class OpfsFs implements CasFs {
     try {
       await directory.removeEntry(name);
     } catch (error) {
-      if (opfsError(error, context).kind !== "NotFound") throw opfsError(error, context);
+      const mapped = opfsError(error, context);
+      if (mapped.kind !== "NotFound") throw mapped;
     }
     await dropGeneration(root, key, context);
   }

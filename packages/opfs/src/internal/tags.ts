@@ -51,7 +51,8 @@ export async function dropGeneration(
     const { directory, name } = await parentOf(root, generationPath(path), false, context);
     await directory.removeEntry(name);
   } catch (error) {
-    if (opfsError(error, context).kind !== "NotFound") throw opfsError(error, context);
+    const mapped = opfsError(error, context);
+    if (mapped.kind !== "NotFound") throw mapped;
   }
 }
 
