@@ -1,3 +1,4 @@
+import { FusioError } from "@fusio/core";
 import { OpfsFs } from "@fusio/opfs";
 import { afterAll, describe, expect, it } from "vitest";
 import { callWorker } from "../src/worker-rpc.ts";
@@ -15,7 +16,7 @@ const fs = new OpfsFs();
 const base = `cas-race-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const read = async (path: string): Promise<string> => new TextDecoder().decode((await fs.loadWithTag(path))?.data);
 
-describe("OPFS conditional writes raced from two dedicated workers", () => {
+describe("OPFS conditional writes raced from two dedicated workers (and the page)", () => {
   it("ifNotExists from both at once: exactly one creates the file", async () => {
     const path = `${base}/create.txt`;
     const results = await Promise.all(
@@ -45,11 +46,24 @@ describe("OPFS conditional writes raced from two dedicated workers", () => {
     }
   });
 
-  it("read-modify-write increments from both workers lose no update", async () => {
+  it("read-modify-write increments from both workers and the page lose no update", async () => {
     const path = `${base}/counter.txt`;
     const times = 40;
     await fs.putConditional(path, new TextEncoder().encode("0"), { ifNotExists: true });
-    await Promise.all(workers.map((worker) => callWorker<Cas, "increment">(worker, "increment", path, times)));
-    expect(await read(path)).toBe(String(2 * times));
+    const onPage = async (): Promise<void> => {
+      for (let done = 0; done < times; ) {
+        const loaded = await fs.loadWithTag(path);
+        const next = new TextEncoder().encode(String(Number(new TextDecoder().decode(loaded?.data)) + 1));
+        await fs.putConditional(path, next, { ifMatch: loaded?.tag as string }).then(
+          () => done++,
+          (error) => expect(FusioError.is(error, "PreconditionFailed")).toBe(true),
+        );
+      }
+    };
+    await Promise.all([
+      ...workers.map((worker) => callWorker<Cas, "increment">(worker, "increment", path, times)),
+      onPage(),
+    ]);
+    expect(await read(path)).toBe(String(3 * times));
   });
 });
