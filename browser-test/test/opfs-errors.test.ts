@@ -57,13 +57,16 @@ describe("errors Chromium's OPFS raises map to fusio kinds", async () => {
     }
   });
 
-  it("in a worker, a second exclusive handle on an open file: NoModificationAllowedError, Io and retryable", async () => {
-    const worker = new Worker(new URL("./workers/errors.worker.ts", import.meta.url), { type: "module" });
-    try {
-      const result = await callWorker<typeof errorMethods, "lockConflict">(worker, "lockConflict", base);
-      expect(result).toEqual({ name: "NoModificationAllowedError", kind: "Io", retryable: true });
-    } finally {
-      worker.terminate();
-    }
-  });
+  it.each(["exclusive handle", "writable stream"] as const)(
+    "in a worker, a %s on a file OpfsFs has open: NoModificationAllowedError, Io and retryable",
+    async (how) => {
+      const worker = new Worker(new URL("./workers/errors.worker.ts", import.meta.url), { type: "module" });
+      try {
+        const result = await callWorker<typeof errorMethods, "lockConflict">(worker, "lockConflict", base, how);
+        expect(result).toEqual({ name: "NoModificationAllowedError", kind: "Io", retryable: true });
+      } finally {
+        worker.terminate();
+      }
+    },
+  );
 });
