@@ -7,7 +7,7 @@ const fs = new OpfsFs();
 export const largeMethods = {
   /**
    * Makes `dir/sparse.bin` `start` bytes long with the browser's own `truncate` (sparse: no bytes
-   * are written), then appends `tail` through OpfsFs and reads around and past `start` back.
+   * are written), then appends `tail` through OpfsFs and reads around and past `start` back. The caller removes it.
    */
   async appendAndReadBack(
     dir: string,
@@ -56,7 +56,6 @@ export const largeMethods = {
       };
     } finally {
       await file.close();
-      await fs.remove(path);
     }
   },
 };
