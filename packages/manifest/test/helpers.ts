@@ -19,6 +19,8 @@ import { MemoryFs } from "@fusio/memory";
 import { NodeFs } from "@fusio/node";
 import { expect } from "vitest";
 import type { Clock } from "../src/clock.ts";
+import type { ManifestContext } from "../src/context.ts";
+import { Layout } from "../src/layout.ts";
 
 /** A clock the test moves by hand; sleeping advances it instantly. */
 export class TestClock implements Clock {
@@ -179,4 +181,19 @@ export function conflictError(): FusioError {
 /** A fatal error (not retried). */
 export function fatalError(): FusioError {
   return new FusioError("PermissionDenied", "injected fatal failure", { backend: "test" });
+}
+
+/** The internals' shared context for a manifest at prefix `m`, for tests of single stores. */
+export function contextOf(
+  fs: CasFs,
+  clock: TestClock,
+  backoff: Partial<ManifestContext["backoff"]> = {},
+): ManifestContext {
+  return {
+    fs,
+    layout: new Layout("m"),
+    clock,
+    backoff: { ...fastBackoff, maxElapsedMs: 0, maxTotalSleepMs: 0, ...backoff },
+    retention: { checkpointsKeepLast: 2, checkpointsMinTtlMs: 60_000, segmentsMinTtlMs: 30_000, leaseTtlMs: 60_000 },
+  };
 }
