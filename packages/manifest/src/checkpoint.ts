@@ -80,8 +80,10 @@ export class CheckpointStore {
   }
 
   /**
-   * Writes the payload, then the metadata (a checkpoint without metadata is not listed), each
-   * replacing what is there: two compactors at the same transaction write the same state.
+   * Writes the payload, then the metadata (a checkpoint without metadata is not listed). Each
+   * is created atomically with if-not-exists: an existing one was written by another compactor
+   * at the same transaction, from the same state, and is kept. (Rust truncates and rewrites
+   * both files in place, which lets a concurrent reader see a half-written document.)
    */
   async put(
     meta: Omit<CheckpointMeta, "keyCount" | "byteSize" | "format">,
@@ -162,11 +164,15 @@ export class CheckpointStore {
   }
 
   async #write(key: string, data: Uint8Array, options?: CallOptions): Promise<void> {
-    const file = await this.#context.fs.open(key, { write: true, create: true, truncate: true, ...options });
     try {
-      await file.writeAll(data, options);
-    } finally {
-      await file.close(options);
+      await this.#context.fs.putConditional(
+        key,
+        data,
+        { ifNotExists: true },
+        { ...options, contentType: "application/json" },
+      );
+    } catch (error) {
+      if (!FusioError.is(error, "PreconditionFailed")) throw error;
     }
   }
 

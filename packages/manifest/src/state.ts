@@ -36,6 +36,17 @@ export class StateReader {
 
   /** The latest committed state's snapshot. */
   async snapshot(options?: CallOptions): Promise<Snapshot> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#snapshotOnce(options);
+      } catch (error) {
+        // HEAD moved to a newer checkpoint and GC removed the one we read it at: read HEAD again.
+        if (!FusioError.is(error, "NotFound") || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async #snapshotOnce(options?: CallOptions): Promise<Snapshot> {
     const loaded = await loadHead(this.#context, options);
     if (loaded === undefined) {
       return {

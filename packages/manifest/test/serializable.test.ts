@@ -80,9 +80,12 @@ async function runChecker(backend: Backend, writers: number, perWriter: number) 
 
     let done = false;
     const compacting = compactor(() => done);
-    await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
-    done = true;
-    await compacting;
+    try {
+      await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+    } finally {
+      done = true;
+      await compacting;
+    }
 
     const state = new Map(await open().scan());
     const history = state.get("history") as string[];
