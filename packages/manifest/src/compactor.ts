@@ -30,7 +30,7 @@ export class Compactor<V> {
    * Writes a checkpoint of the latest state (`ckpt-<txn:020>`) and points HEAD at it. HEAD
    * is never moved back to an older checkpoint than it has.
    * @returns the checkpoint, and HEAD's tag after the call.
-   * @throws FusioError `PreconditionFailed` when HEAD moved while publishing.
+   * @throws FusioError `PreconditionFailed` when HEAD kept moving through every retry.
    */
   async compactOnce(options?: CallOptions): Promise<{ checkpoint: CheckpointEntry; headTag: string }> {
     const { context, reader, checkpoints } = this.#parts;
@@ -45,16 +45,22 @@ export class Compactor<V> {
       [...state],
       options,
     );
-    const headTag = await retryTransient(context.backoff, context.clock, options?.signal, "compact", async () => {
-      const current = await loadHead(context, options);
-      if (current?.head.checkpointId !== undefined) {
-        const published = await checkpoints.meta(current.head.checkpointId, options);
-        if (published.lsn >= checkpoint.meta.lsn) return current.tag;
+    // The checkpoint is valid under any later HEAD, so a lost race is retried (Rust gives up).
+    const loop = new RetryLoop(context.backoff, context.clock, options?.signal, "compact");
+    for (;;) {
+      try {
+        const current = await loadHead(context, options);
+        if (current?.head.checkpointId !== undefined) {
+          const published = await checkpoints.meta(current.head.checkpointId, options);
+          if (published.lsn >= checkpoint.meta.lsn) return { checkpoint, headTag: current.tag };
+        }
+        const base = current?.head ?? emptyHead();
+        const headTag = await putHead(context, { ...base, checkpointId: checkpoint.id }, current?.tag, options);
+        return { checkpoint, headTag };
+      } catch (error) {
+        if (classifyError(error) === "fatal" || !(await loop.next())) throw error;
       }
-      const base = current?.head ?? emptyHead();
-      return putHead(context, { ...base, checkpointId: checkpoint.id }, current?.tag, options);
-    });
-    return { checkpoint, headTag };
+    }
   }
 
   /**

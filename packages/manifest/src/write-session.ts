@@ -22,13 +22,15 @@ export interface CommitInfo {
  */
 export class WriteSession<V> extends ReadSession<V> {
   readonly #staged: SegmentRecord[] = [];
+  /** HEAD as seen when this session's segment was written; set once the transaction is decided. */
+  #written: { head: LoadedHead | undefined } | undefined;
 
   /**
    * Stages `key = value`. Throws at once (kind `InvalidArgument`) when the key is not a string
    * or the codec cannot encode the value.
    */
   put(key: string, value: V): void {
-    this.checkOpen("put", undefined);
+    this.#checkUndecided("put");
     checkKey(key, "put");
     const stored = this.parts.codec.encode(value);
     if (stored === undefined) {
@@ -43,7 +45,7 @@ export class WriteSession<V> extends ReadSession<V> {
 
   /** Stages the deletion of `key` (a tombstone; deleting a missing key is fine). */
   delete(key: string): void {
-    this.checkOpen("delete", undefined);
+    this.#checkUndecided("delete");
     checkKey(key, "delete");
     this.#staged.push({ key, op: "Del" });
   }
@@ -99,7 +101,9 @@ export class WriteSession<V> extends ReadSession<V> {
    * call or adopted later by orphan recovery. So a lost HEAD race after that point is settled
    * by reading HEAD again instead of failing (Rust reports `PreconditionFailed` there and the
    * transaction is applied anyway). If this call still fails after the segment is written
-   * (abort, storage down), the lease is left to lapse and recovery adopts the segment then.
+   * (abort, storage down), the transaction is nonetheless decided: call `commit()` again to
+   * publish it now, or leave it (even `abort()` cannot take it back) and orphan recovery
+   * adopts it once the lease lapses.
    *
    * @throws FusioError `PreconditionFailed` when another transaction committed since the
    *   snapshot; `Closed` when the session already ended.
@@ -119,9 +123,9 @@ export class WriteSession<V> extends ReadSession<V> {
     };
 
     // Phase 1: the segment. Until it exists, failing is clean.
-    let head: LoadedHead | undefined;
+    let head: LoadedHead | undefined = this.#written?.head;
     let hadTransient = false;
-    for (;;) {
+    while (this.#written === undefined) {
       try {
         head = await loadHead(context, options);
         // A new checkpoint alone moves HEAD without changing the state: not a conflict.
@@ -132,10 +136,13 @@ export class WriteSession<V> extends ReadSession<V> {
           return fail(conflict("another transaction committed since the snapshot"));
         }
         await segments.create(segmentSeq, txnId, bytes, options);
-        break;
+        this.#written = { head };
       } catch (error) {
         const kind = classifyError(error);
-        if (kind === "conflict" && hadTransient && (await this.#isOurs(segmentSeq, bytes, options))) break;
+        if (kind === "conflict" && hadTransient && (await this.#isOurs(segmentSeq, bytes, options))) {
+          this.#written = { head };
+          break;
+        }
         if (kind === "conflict") return fail(conflict("another writer took the next segment"));
         const elapsed = context.clock.now() - started;
         const budget = context.backoff.maxElapsedMs;
@@ -168,6 +175,16 @@ export class WriteSession<V> extends ReadSession<V> {
         expected = current?.tag;
         base = current?.head ?? emptyHead();
       }
+    }
+  }
+
+  #checkUndecided(op: string): void {
+    this.checkOpen(op, undefined);
+    if (this.#written !== undefined) {
+      throw new FusioError("Closed", "the transaction's segment is written; it can only be committed", {
+        op,
+        backend: BACKEND,
+      });
     }
   }
 

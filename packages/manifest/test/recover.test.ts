@@ -11,6 +11,7 @@ import {
   conflictError,
   contextOf,
   FaultyFs,
+  fatalError,
   rejectsWith,
   stringManifest,
   TestClock,
@@ -190,5 +191,37 @@ describe("commits that lose HEAD after writing their segment", () => {
     };
     expect(await tx.commit()).toEqual({ txnId: 1, segmentSeq: 1 });
     expect(await manifest.get("a")).toBe("1");
+  });
+
+  it("a commit that fails after its segment is written can be finished by calling commit() again", async () => {
+    const fs = new FaultyFs();
+    const clock = new TestClock();
+    const manifest = stringManifest(fs, clock);
+    const tx = await manifest.writeSession();
+    tx.put("a", "1");
+    fs.fail("putConditional", "HEAD.json", 1, fatalError);
+    await rejectsWith(tx.commit(), "PermissionDenied");
+    expect(() => tx.put("b", "2")).toThrow(/Closed/);
+    expect(await tx.commit()).toEqual({ txnId: 1, segmentSeq: 1 });
+    expect(await manifest.scan()).toEqual([["a", "1"]]);
+  });
+
+  it("a decided transaction left alone is adopted once its lease lapses, exactly once", async () => {
+    const fs = new FaultyFs();
+    const clock = new TestClock();
+    const manifest = stringManifest(fs, clock);
+    const tx = await manifest.writeSession();
+    tx.put("a", "1");
+    fs.fail("putConditional", "HEAD.json", 1, fatalError);
+    await rejectsWith(tx.commit(), "PermissionDenied");
+    expect(await manifest.recoverOrphans()).toBe(0); // its lease still protects it
+    clock.advance(60_001);
+    const next = await manifest.writeSession(); // recovery adopts it first
+    next.put("b", "2");
+    expect(await next.commit()).toEqual({ txnId: 2, segmentSeq: 2 });
+    expect(await manifest.scan()).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+    ]);
   });
 });
