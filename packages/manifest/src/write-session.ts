@@ -95,7 +95,7 @@ export class WriteSession<V> extends ReadSession<V> {
    * Publishes the staged writes as transaction `snapshot.txnId + 1`: writes segment
    * `seg-<lastSegmentSeq + 1>` if no segment has that number, then moves HEAD to it if HEAD
    * still has the snapshot's tag. Transient storage errors are retried under the backoff
-   * policy. The session ends either way.
+   * policy. The session ends, unless the transaction is decided but not yet published (below).
    *
    * Once the segment is written the transaction is decided: it is either published by this
    * call or adopted later by orphan recovery. So a lost HEAD race after that point is settled
@@ -133,6 +133,11 @@ export class WriteSession<V> extends ReadSession<V> {
           (head === undefined) !== (snapshot.headTag === undefined) ||
           (head?.head.lastTxnId ?? 0) !== snapshot.txnId
         ) {
+          // Unless it was ours: written before a lost response, then adopted by recovery.
+          if (hadTransient && (await this.#isOurs(segmentSeq, bytes, options))) {
+            this.#written = { head };
+            break;
+          }
           return fail(conflict("another transaction committed since the snapshot"));
         }
         await segments.create(segmentSeq, txnId, bytes, options);
@@ -157,6 +162,11 @@ export class WriteSession<V> extends ReadSession<V> {
     let expected = head?.tag;
     let base: HeadDocument = head?.head ?? emptyHead();
     for (;;) {
+      // HEAD already past our segment: recovery adopted it. Never move HEAD back.
+      if ((base.lastSegmentSeq ?? 0) >= segmentSeq) {
+        await this.abort();
+        return { txnId, segmentSeq };
+      }
       try {
         await putHead(context, { ...base, lastSegmentSeq: segmentSeq, lastTxnId: txnId }, expected, options);
         await this.abort();
@@ -165,13 +175,15 @@ export class WriteSession<V> extends ReadSession<V> {
         const kind = classifyError(error);
         if (kind === "fatal" || !(await loop.next())) throw error;
         const current = await loadHead(context, options);
-        if (current !== undefined && (current.head.lastSegmentSeq ?? 0) >= segmentSeq) {
-          // Adopted by recovery, or our own write landed before its response was lost.
-          await this.abort();
-          return { txnId, segmentSeq };
+        // Adopted by recovery, or our own write landed before its response was lost (the
+        // check at the top of the loop returns), else only a checkpoint may have changed.
+        if (
+          current !== undefined &&
+          (current.head.lastSegmentSeq ?? 0) < segmentSeq &&
+          current.head.lastTxnId !== snapshot.txnId
+        ) {
+          throw error;
         }
-        if (current !== undefined && current.head.lastTxnId !== snapshot.txnId) throw error;
-        // Only a compactor or GC moved HEAD (a new checkpoint): publish on top of it.
         expected = current?.tag;
         base = current?.head ?? emptyHead();
       }
