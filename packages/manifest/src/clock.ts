@@ -1,0 +1,35 @@
+import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
+
+/**
+ * The time source of a manifest: wall-clock milliseconds for lease expiry and checkpoint
+ * ages, and sleeping for retry backoff. Tests inject one to move time without waiting.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds; rejects `Aborted` as soon as `signal` fires.
+   */
+  sleep(ms: number, signal: AbortSignalLike | undefined, context: ErrorContext): Promise<void>;
+}
+
+/** `Date.now()` and `setTimeout`. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal, context) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError(signal, context));
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortError(signal, context));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};

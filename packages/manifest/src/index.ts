@@ -1,0 +1,12 @@
+export { type BackoffPolicy, defaultBackoff } from "./backoff.ts";
+export type { CheckpointEntry, CheckpointMeta } from "./checkpoint.ts";
+export { type Clock, systemClock } from "./clock.ts";
+export { jsonCodec, type ValueCodec } from "./codec.ts";
+export type { Compactor } from "./compactor.ts";
+export type { GcPlan, SegmentRange } from "./gc.ts";
+export type { LeaseKeeper } from "./lease-keeper.ts";
+export { Manifest, type ManifestOptions } from "./manifest.ts";
+export type { ReadSession } from "./read-session.ts";
+export { defaultRetention, type RetentionPolicy } from "./retention.ts";
+export { compareKeys, type KeyRange, type Snapshot } from "./snapshot.ts";
+export type { CommitInfo, WriteSession } from "./write-session.ts";
