@@ -1,9 +1,11 @@
 // The few lines every backend method starts with, written once: parse the path, name the call
 // for its errors, and refuse early (aborted signal, closed file, handle opened without access).
 import { FusioError } from "./errors.ts";
-import type { NormalizedOpenOptions } from "./options.ts";
+import type { Capabilities, CasCondition } from "./fs.ts";
+import { type NormalizedOpenOptions, normalizeOpenOptions, type OpenOptions } from "./options.ts";
 import { type Path, toPath } from "./path.ts";
 import { type AbortSignalLike, type ErrorContext, throwIfAborted } from "./signal.ts";
+import { checkBytes, checkCasCondition } from "./validate.ts";
 
 /** What {@link beginCall} gives an `Fs` method: its path, parsed, and the context of its errors. */
 export interface FsCall {
@@ -27,6 +29,51 @@ export function beginCall(
   const context: ErrorContext = { op, path: parsed.raw, backend };
   throwIfAborted(signal, context);
   return { path: parsed, context };
+}
+
+/** What {@link beginOpen} gives `Fs.open`: its path, error context and normalised options. */
+export interface OpenCall extends FsCall {
+  readonly open: NormalizedOpenOptions;
+}
+
+/**
+ * For implementers: the start of `Fs.open`, before any I/O. {@link beginCall}, then
+ * {@link normalizeOpenOptions}, then the refusals every backend makes: the root is not a file, and
+ * a `syncOnClose` level the backend's `capabilities.sync` lacks cannot be honoured.
+ * @throws FusioError `InvalidPath`, `Aborted`, `InvalidArgument`, `IsADirectory`, `Unsupported`.
+ */
+export function beginOpen(
+  fs: { readonly kind: string; readonly capabilities: Pick<Capabilities, "sync"> },
+  path: Path | string,
+  options: OpenOptions = {},
+): OpenCall {
+  const { path: key, context } = beginCall(fs.kind, "open", path, options.signal);
+  const open = normalizeOpenOptions(options);
+  if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+  if (open.syncOnClose !== undefined && !fs.capabilities.sync.includes(open.syncOnClose)) {
+    throw new FusioError("Unsupported", `${fs.kind} cannot sync "${open.syncOnClose}" on close`, context);
+  }
+  return { path: key, context, open };
+}
+
+/**
+ * For implementers: the start of `CasFs.putConditional`, before any I/O, in this order: the path
+ * parsed, the data and the condition checked, the caller's signal, and the root refused.
+ * @throws FusioError `InvalidPath`, `InvalidArgument`, `Aborted`, `IsADirectory`.
+ */
+export function beginPutConditional(
+  backend: string,
+  path: Path | string,
+  data: Uint8Array,
+  when: CasCondition,
+  signal: AbortSignalLike | undefined,
+): FsCall {
+  const { path: key, context } = beginCall(backend, "putConditional", path);
+  checkBytes(data, "data", context);
+  checkCasCondition(when, context);
+  throwIfAborted(signal, context);
+  if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+  return { path: key, context };
 }
 
 /** The state of an open file that {@link checkFileCall} looks at. */

@@ -1,6 +1,15 @@
 import "./dispose.ts";
 
-export { beginCall, checkFileCall, type FileCallState, type FsCall, fileContext } from "./call.ts";
+export {
+  beginCall,
+  beginOpen,
+  beginPutConditional,
+  checkFileCall,
+  type FileCallState,
+  type FsCall,
+  fileContext,
+  type OpenCall,
+} from "./call.ts";
 export { type ErrorKind, FusioError, type FusioErrorOptions } from "./errors.ts";
 export type { File, Read, Write } from "./file.ts";
 export {

@@ -1,4 +1,4 @@
-import { beginCall, checkFileCall, FusioError, fileContext, Path } from "@fusio/core";
+import { beginCall, beginOpen, beginPutConditional, checkFileCall, FusioError, fileContext, Path } from "@fusio/core";
 import { describe, expect, it } from "vitest";
 
 function kindOf(run: () => unknown): string | undefined {
@@ -68,5 +68,49 @@ describe("Path.equals and Path.compare", () => {
   it("refuse values that are neither a Path nor a string", () => {
     expect(kindOf(() => Path.parse("undefined").equals(undefined as unknown as string))).toBe("InvalidPath");
     expect(kindOf(() => Path.compare(Path.ROOT, null as unknown as string))).toBe("InvalidPath");
+  });
+});
+
+describe("beginOpen", () => {
+  const fs = { kind: "test", capabilities: { sync: ["data"] as const } };
+
+  it("parses the path and normalises the options", () => {
+    const { path, context, open } = beginOpen(fs, "a/b", { create: true });
+    expect(path.raw).toBe("a/b");
+    expect(context).toEqual({ op: "open", path: "a/b", backend: "test" });
+    expect([open.write, open.create, open.truncate, open.append]).toEqual([true, true, false, true]);
+  });
+
+  it("refuses the root, a sync level the backend lacks, and bad options before any I/O", () => {
+    expect(kindOf(() => beginOpen(fs, "/"))).toBe("IsADirectory");
+    expect(kindOf(() => beginOpen(fs, "a", { write: true, syncOnClose: "all" }))).toBe("Unsupported");
+    expect(kindOf(() => beginOpen(fs, "a", { write: true, syncOnClose: "data" }))).toBeUndefined();
+    expect(kindOf(() => beginOpen(fs, "a", { read: false }))).toBe("InvalidArgument");
+    expect(kindOf(() => beginOpen(fs, "a//b"))).toBe("InvalidPath");
+  });
+});
+
+describe("beginPutConditional", () => {
+  it("checks the path, the data, the condition, the signal and the root, in that order", () => {
+    const controller = new AbortController();
+    controller.abort();
+    const data = new Uint8Array(1);
+    const when = { ifNotExists: true } as const;
+    expect(kindOf(() => beginPutConditional("test", "a//b", "x" as never, when, controller.signal))).toBe(
+      "InvalidPath",
+    );
+    expect(kindOf(() => beginPutConditional("test", "a", "x" as never, when, controller.signal))).toBe(
+      "InvalidArgument",
+    );
+    expect(kindOf(() => beginPutConditional("test", "a", data, {} as never, controller.signal))).toBe(
+      "InvalidArgument",
+    );
+    expect(kindOf(() => beginPutConditional("test", "/", data, when, controller.signal))).toBe("Aborted");
+    expect(kindOf(() => beginPutConditional("test", "/", data, when, undefined))).toBe("IsADirectory");
+    expect(beginPutConditional("test", "a", data, when, undefined).context).toEqual({
+      op: "putConditional",
+      path: "a",
+      backend: "test",
+    });
   });
 });

@@ -1,17 +1,16 @@
 import {
   beginCall,
+  beginOpen,
+  beginPutConditional,
   type CallOptions,
   type Capabilities,
   type CasCondition,
   type CasFs,
-  checkBytes,
-  checkCasCondition,
   type ErrorContext,
   type File,
   type FileMeta,
   FusioError,
   type ListOptions,
-  normalizeOpenOptions,
   type OpenOptions,
   Path,
   type PutConditionalOptions,
@@ -54,12 +53,7 @@ export class MemoryFs implements CasFs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
-    const open = normalizeOpenOptions(options);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
-    if (open.syncOnClose !== undefined) {
-      throw new FusioError("Unsupported", "memory has no durability to sync on close", context);
-    }
+    const { path: key, context, open } = beginOpen(this, path, options);
     let entry = this.#entries.get(key.raw);
     if (entry === undefined) {
       if (!open.create) throw new FusioError("NotFound", "no such file", context);
@@ -145,11 +139,7 @@ export class MemoryFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const { path: key, context } = beginCall(this.kind, "putConditional", path);
-    checkBytes(data, "data", context);
-    checkCasCondition(when, context);
-    throwIfAborted(options.signal, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+    const { path: key, context } = beginPutConditional(this.kind, path, data, when, options.signal);
     // Check and write happen in one synchronous step, so no other caller can interleave.
     const entry = this.#entries.get(key.raw);
     if ("ifNotExists" in when ? entry !== undefined : entry?.tag !== when.ifMatch) {

@@ -1,17 +1,16 @@
 import {
   beginCall,
+  beginOpen,
+  beginPutConditional,
   type CallOptions,
   type Capabilities,
   type CasCondition,
   type CasFs,
-  checkBytes,
-  checkCasCondition,
   type ErrorContext,
   type File,
   type FileMeta,
   FusioError,
   type ListOptions,
-  normalizeOpenOptions,
   type OpenOptions,
   type Path,
   type PutConditionalOptions,
@@ -102,12 +101,7 @@ export class R2BindingFs implements CasFs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const open = normalizeOpenOptions(options);
-    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
-    if (open.syncOnClose !== undefined) {
-      throw new FusioError("Unsupported", "R2 has no durability barrier to sync on close", context);
-    }
+    const { path: key, context, open } = beginOpen(this, path, options);
     // A replacing create needs nothing from the old object; everything else checks it exists.
     const existing = open.create && open.truncate ? undefined : await this.#head(key, context);
     if (existing === undefined && !open.create) throw new FusioError("NotFound", "no such file", context);
@@ -210,10 +204,7 @@ export class R2BindingFs implements CasFs {
     when: CasCondition,
     options: PutConditionalOptions = {},
   ): Promise<string> {
-    const { path: key, context } = beginCall(this.kind, "putConditional", path, options.signal);
-    checkBytes(data, "data", context);
-    checkCasCondition(when, context);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
+    const { path: key, context } = beginPutConditional(this.kind, path, data, when, options.signal);
     const precondition = new FusioError("PreconditionFailed", "the condition of the write does not hold", context);
     if ("ifMatch" in when && when.ifMatch.includes('"')) {
       // Tags are R2's bare etags; a quoted one can never match (and the binding refuses it).

@@ -1,5 +1,6 @@
 import {
   beginCall,
+  beginOpen,
   type CallOptions,
   type Capabilities,
   type ErrorContext,
@@ -8,7 +9,6 @@ import {
   type Fs,
   FusioError,
   type ListOptions,
-  normalizeOpenOptions,
   type OpenOptions,
   Path,
   throwIfAborted,
@@ -102,12 +102,7 @@ export class UnstorageFs implements Fs {
   }
 
   async open(path: Path | string, options: OpenOptions = {}): Promise<File> {
-    const { path: key, context } = beginCall(this.kind, "open", path, options.signal);
-    const open = normalizeOpenOptions(options);
-    if (key.isRoot) throw new FusioError("IsADirectory", "the root is not a file", context);
-    if (open.syncOnClose !== undefined) {
-      throw new FusioError("Unsupported", "unstorage drivers have no durability barrier", context);
-    }
+    const { path: key, context, open } = beginOpen(this, path, options);
     if (open.write && !this.#writable) throw new FusioError("PermissionDenied", "the driver is read-only", context);
     const name = keyOfPath(key);
     let initial: Uint8Array = new Uint8Array(0);
