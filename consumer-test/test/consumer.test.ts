@@ -1,6 +1,6 @@
 // What users install is what this tests: every public package packed as it would be published
-// (`pnpm pack`: the built `dist`, `publishConfig` applied), installed with npm into a fresh
-// project outside the workspace, then used the way users use it.
+// (`pnpm pack`: the built `dist`, the manifest as `.pnpmfile.cjs` rewrites it), installed with
+// npm into a fresh project outside the workspace, then used the way users use it.
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
