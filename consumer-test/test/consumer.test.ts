@@ -1,6 +1,6 @@
 // What users install is what this tests: every public package packed as it would be published
-// (`pnpm pack`: the built `dist`, `publishConfig` applied), installed with npm into a fresh
-// project outside the workspace, then used the way users use it.
+// (`pnpm pack`: the built `dist`, the manifest as `.pnpmfile.cjs` rewrites it), installed with
+// npm into a fresh project outside the workspace, then used the way users use it.
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +15,10 @@ const rootManifest = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")
 
 interface Manifest {
   name: string;
+  version: string;
   private?: boolean;
   exports?: unknown;
+  peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
 
@@ -112,6 +114,19 @@ describe("the packed packages", () => {
         false,
       ]);
     }
+  });
+
+  it("pin their @fusio peers to the installed minor (`^0.1.0`, not `^0`: 0.x minors are breaking)", () => {
+    const pinned: string[] = [];
+    for (const { manifest } of packages) {
+      for (const [peer, range] of Object.entries(installed(manifest.name).peerDependencies ?? {})) {
+        if (!peer.startsWith("@fusio/")) continue;
+        expect([manifest.name, peer, range]).toEqual([manifest.name, peer, `^${installed(peer).version}`]);
+        pinned.push(`${manifest.name} -> ${peer}`);
+      }
+    }
+    expect(pinned).toContain("@fusio/s3 -> @fusio/core");
+    expect(pinned).toContain("@fusio/r2 -> @fusio/s3");
   });
 });
 
