@@ -57,8 +57,9 @@ export interface FetchHttpClientOptions {
  * socket drains, and the response is read as it arrives (a small one of known length is read
  * whole, which costs less); stopping early (`break` / `return()`) cancels the stream and
  * releases the connection. The client asks for `identity` encoding unless the request names an
- * `accept-encoding`, so the body is the stored bytes. It never uses the HTTP cache (`cache:
- * "no-store"`, unless `init` names a cache mode; runtimes that reject the option get none). In a
+ * `accept-encoding`, so the body is the stored bytes. Reads never use the HTTP cache (`cache:
+ * "no-store"` on GET and HEAD, unless `init` names a cache mode; runtimes that reject the option
+ * get none). In a
  * browser, a request refused by CORS or the network rejects `Io` naming the origin. No URL
  * (which may hold a signature) appears in its errors.
  *
