@@ -58,7 +58,7 @@ describe("examples/browser (its bundle, in the page)", () => {
     ]);
     expect(result.ranges).toEqual(["0123", "abcdef", "wxyz"]);
     expect(asked).toBeGreaterThan(0);
-    expect([...root.querySelectorAll("ul.listing li")].map((item) => item.textContent)).toEqual([
+    expect(Array.from(root.querySelectorAll("ul.listing li"), (item) => item.textContent)).toEqual([
       `${prefix}/alphabet.txt (36 bytes)`,
       `${prefix}/notes/`,
     ]);

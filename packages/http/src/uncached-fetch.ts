@@ -19,7 +19,7 @@ export async function fetchUncached(fetch: typeof globalThis.fetch, url: string,
   try {
     return await fetch(url, { ...init, cache: "no-store" });
   } catch (error) {
-    if (!(error instanceof TypeError && /\bcache\b/i.test(error.message))) throw error;
+    if (!(error instanceof TypeError && error.message.includes("cache"))) throw error;
     refusesCacheMode.add(fetch);
     return fetch(url, init);
   }
