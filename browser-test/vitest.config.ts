@@ -2,6 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { playwright } from "@vitest/browser-playwright";
 import { defineProject } from "vitest/config";
+import { overwriteAzureBlob, overwriteS3Object } from "./setup/commands.ts";
 
 // Debian's `chromium` package; setup/chromium.ts installs it from apt when missing. Given a
 // binary, Playwright downloads no browser of its own.
@@ -17,16 +18,27 @@ export default defineProject({
   resolve: { conditions: ["source", "module", "browser", "development|production"] },
   test: {
     name: "browser",
-    globalSetup: ["./setup/chromium.ts"],
+    globalSetup: [
+      "./setup/chromium.ts",
+      // The shared Ceph RGW (`inject("s3")`), then its bucket's CORS rule; Azurite with CORS
+      // (`inject("azurite")`); examples/browser's bundle (`inject("examplePage")`).
+      "@fusio-internal/test-support/rgw-global-setup",
+      "./setup/s3-cors.ts",
+      "./setup/azurite.ts",
+      "./setup/example-page.ts",
+    ],
     include: ["test/**/*.test.ts"],
     // One browser context for all files (a persistent context cannot be shared by parallel sessions).
     fileParallelism: false,
     // Generous: the machine may be busy, and a test that waits on a worker has no other bound.
     testTimeout: 60_000,
+    hookTimeout: 120_000,
     browser: {
       enabled: true,
       headless: true,
       screenshotFailures: false,
+      // Run in Node when the page calls them: writes behind the page's back.
+      commands: { overwriteS3Object, overwriteAzureBlob },
       provider: playwright({
         persistentContext: process.env.FUSIO_CHROMIUM_PROFILE,
         launchOptions: {

@@ -124,27 +124,40 @@ async function measureGroup(group: BenchGroup): Promise<GroupResult> {
       cpus.get(benchCase.name)?.push(cpu);
     }
   }
+  return summarize({ title: group.title, baseline: group.baseline, unit, rounds }, rates, cpus);
+}
+
+/**
+ * A group's result from the per-round rates of each case (in case order) and, where there is a
+ * CPU clock, the per-round CPU µs per operation; without one the CPU columns are NaN (groups
+ * timed inside a browser).
+ */
+export function summarize(
+  group: Omit<GroupResult, "results">,
+  rates: ReadonlyMap<string, number[]>,
+  cpus: ReadonlyMap<string, number[]> = new Map(),
+): GroupResult {
   const baselineRates = rates.get(group.baseline) ?? [];
   const baseline = median(baselineRates.length > 0 ? baselineRates : [Number.NaN]);
   const baselineCpus = cpus.get(group.baseline) ?? [];
   return {
-    title: group.title,
-    baseline: group.baseline,
-    unit,
-    rounds,
-    results: group.cases.map((benchCase) => {
-      const values = rates.get(benchCase.name) ?? [];
-      const cpuValues = cpus.get(benchCase.name) ?? [];
+    ...group,
+    results: [...rates.keys()].map((name) => {
+      const values = rates.get(name) ?? [];
+      const cpuValues = cpus.get(name) ?? [];
       const value = median(values);
       return {
-        name: benchCase.name,
+        name,
         median: value,
         min: Math.min(...values),
         max: Math.max(...values),
         ratio: value / baseline,
         pairedRatio: median(values.map((rate, round) => rate / (baselineRates[round] ?? Number.NaN))),
-        cpuPerOp: median(cpuValues),
-        cpuRatio: median(cpuValues.map((cpu, round) => (baselineCpus[round] ?? Number.NaN) / cpu)),
+        cpuPerOp: cpuValues.length > 0 ? median(cpuValues) : Number.NaN,
+        cpuRatio:
+          cpuValues.length > 0
+            ? median(cpuValues.map((cpu, round) => (baselineCpus[round] ?? Number.NaN) / cpu))
+            : Number.NaN,
       };
     }),
   };

@@ -2,11 +2,12 @@
 // it does the job), then every speed group; prints the tables, writes bench/results/latest.json
 // and docs/benchmarks.md. Each backend adds its speed groups to GROUPS (run here, in Node) or to
 // RUNTIME_GROUPS (run inside Bun or Deno), and peak-memory groups to MEMORY_GROUPS.
-// `pnpm bench size node bun deno memory` runs only the named parts.
+// `pnpm bench size node browser bun deno memory` runs only the named parts.
 import { azureGroups, azureMemoryGroups } from "./azure.ts";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
+import { opfsGroups } from "./opfs.ts";
 import { parquetGroups } from "./parquet.ts";
 import { type MemoryGroup, type MemoryGroupResult, memoryTable, runMemoryGroup } from "./peak-memory.ts";
 import { r2BindingGroups } from "./r2-binding.ts";
@@ -32,6 +33,8 @@ const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },
   { runtime: "deno", module: "deno.ts", name: "denoGroups" },
 ];
+/** Groups timed inside headless Chromium (launched through Playwright), results in the harness's shape. */
+const BROWSER_GROUPS: Array<() => Promise<GroupResult[]>> = [opfsGroups];
 /** Peak-memory groups (e.g. a 1 GiB upload per backend), each case in its own process. */
 const MEMORY_GROUPS: Array<() => Promise<MemoryGroup[]>> = [s3MemoryGroups, azureMemoryGroups];
 const only = process.argv.slice(2);
@@ -51,6 +54,12 @@ const results: GroupResult[] = [];
 for (const load of selected("node") ? GROUPS : []) {
   for (const group of await load()) {
     const result = await runGroup(group);
+    console.log(`${table(result)}\n`);
+    results.push(result);
+  }
+}
+for (const load of selected("browser") ? BROWSER_GROUPS : []) {
+  for (const result of await load()) {
     console.log(`${table(result)}\n`);
     results.push(result);
   }

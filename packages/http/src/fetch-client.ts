@@ -6,8 +6,10 @@ import {
   type HttpResponse,
   throwIfAborted,
 } from "@fusio/core";
+import { browserRefusal } from "./browser-refusal.ts";
 import { Exchange, responseBody } from "./exchange.ts";
 import { sanitizeError } from "./sanitize.ts";
+import { fetchUncached } from "./uncached-fetch.ts";
 
 let requestBody: Promise<typeof import("./request-body.ts")> | undefined;
 
@@ -55,8 +57,11 @@ export interface FetchHttpClientOptions {
  * socket drains, and the response is read as it arrives (a small one of known length is read
  * whole, which costs less); stopping early (`break` / `return()`) cancels the stream and
  * releases the connection. The client asks for `identity` encoding unless the request names an
- * `accept-encoding`, so the body is the stored bytes. No URL (which may hold a signature)
- * appears in its errors.
+ * `accept-encoding`, so the body is the stored bytes. Reads never use the HTTP cache (`cache:
+ * "no-store"` on GET and HEAD, unless `init` names a cache mode; runtimes that reject the option
+ * get none). In a
+ * browser, a request refused by CORS or the network rejects `Io` naming the origin. No URL
+ * (which may hold a signature) appears in its errors.
  *
  * On Node, `UndiciHttpClient` (undici `request()`, the default there) is faster: fetch costs
  * more CPU per request and copies request bodies.
@@ -112,10 +117,10 @@ export class FetchHttpClient implements HttpClient {
     exchange.sending = true;
     exchange.arm();
     try {
-      response = await (this.#fetch ?? globalThis.fetch)(request.url, init);
+      response = await fetchUncached(this.#fetch ?? globalThis.fetch, request.url, init);
     } catch (error) {
       exchange.finish();
-      throw exchange.fail(error);
+      throw exchange.fail(browserRefusal(error, request.url, context) ?? error);
     } finally {
       exchange.sending = false;
       exchange.disarm();
