@@ -1,5 +1,6 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
+import { dateOf, listedSize } from "./answer.ts";
 import type { BlobProperties } from "./blob-properties.ts";
 import { quoteEtag } from "./etag.ts";
 import { scanText } from "./xml-scan.ts";
@@ -24,7 +25,8 @@ export interface ListPage {
  * One List Blobs page of a plain listing (no `include=`), by scanning instead of building a
  * tree: a 5,000-blob page costs a few milliseconds instead of ~100. Pages with metadata go
  * through `parseListPage` (list-xml.ts; a metadata key may itself be called `Blob`).
- * @throws Error when the page has no `<EnumerationResults>`.
+ * @throws Error when the page has no `<EnumerationResults>`, a size is not a byte count, or an
+ *   escape is invalid (`RangeError`, `URIError`): the caller maps it to `Remote`.
  */
 export function scanListPage(xml: string): ListPage {
   if (!xml.includes("<EnumerationResults")) throw new Error("not a List Blobs response");
@@ -38,13 +40,12 @@ export function scanListPage(xml: string): ListPage {
       items.push({ name, isPrefix: true, size: 0 });
       continue;
     }
-    const modified = scanText(element, "Last-Modified");
     items.push({
       name,
       isPrefix: false,
-      size: Number(scanText(element, "Content-Length") ?? 0),
+      size: listedSize(scanText(element, "Content-Length")),
       etag: quoteEtag(scanText(element, "Etag")),
-      lastModified: modified === undefined || modified === "" ? undefined : new Date(modified),
+      lastModified: dateOf(scanText(element, "Last-Modified")),
     });
   }
   const next = scanText(end < 0 ? xml : xml.slice(end), "NextMarker");

@@ -2,6 +2,7 @@
 // plain listings are scanned by list-scan.ts.
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
+import { dateOf, listedSize } from "./answer.ts";
 import { quoteEtag } from "./etag.ts";
 import type { ListedItem, ListPage } from "./list-scan.ts";
 
@@ -11,7 +12,11 @@ function nameOf(element: XmlElement | undefined): string | undefined {
   return element.attributes.Encoded === "true" ? decodeURIComponent(element.text) : element.text;
 }
 
-/** Parses one List Blobs page. @throws Error when the XML is unreadable. */
+/**
+ * Parses one List Blobs page.
+ * @throws Error when the XML is unreadable, a size is not a byte count, or an escape is invalid:
+ *   the caller maps it to `Remote`.
+ */
 export function parseListPage(xml: string): ListPage {
   const root = parseXml(xml);
   const items: ListedItem[] = [];
@@ -30,7 +35,6 @@ export function parseListPage(xml: string): ListPage {
         const value = properties === undefined ? undefined : xmlText(properties, key);
         return value === "" ? undefined : value;
       };
-      const modified = property("Last-Modified");
       const metadataElement = xmlChild(child, "Metadata");
       let metadata: Record<string, string> | undefined;
       if (metadataElement !== undefined) {
@@ -40,9 +44,9 @@ export function parseListPage(xml: string): ListPage {
       items.push({
         name,
         isPrefix: false,
-        size: Number(property("Content-Length") ?? 0),
+        size: listedSize(property("Content-Length")),
         etag: quoteEtag(property("Etag")),
-        lastModified: modified === undefined ? undefined : new Date(modified),
+        lastModified: dateOf(property("Last-Modified")),
         contentType: property("Content-Type"),
         cacheControl: property("Cache-Control"),
         contentEncoding: property("Content-Encoding"),
