@@ -351,7 +351,7 @@ describe.each(clients)("AzureBlobFs against a hostile Blob service (%s)", (_, ma
         };
         pump();
       });
-      await expect(listed(azure(), "", true)).rejects.toSatisfy(isKind("Remote", "larger"));
+      await expect(listed(azure(), "", true)).rejects.toSatisfy(isKind("Remote", "over"));
     });
   });
 

@@ -4,11 +4,11 @@ import { readFileSync } from "node:fs";
 import { type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { contentLength, dateOf, parseAnswer, parseContentRange } from "../src/internal/answer.ts";
+import { contentLength, dateOf, parseContentRange } from "../src/internal/answer.ts";
 import { azureError } from "../src/internal/errors.ts";
 import { readListPage } from "../src/internal/list.ts";
 import type { ListPage } from "../src/internal/list-scan.ts";
-import { parseListPage } from "../src/internal/list-xml.ts";
+import { readMetadataPage } from "../src/internal/list-xml.ts";
 import { checkRange } from "../src/internal/read.ts";
 
 const context: ErrorContext = { op: "test", backend: "azure" };
@@ -111,9 +111,7 @@ describe("the answer parsers take anything a server sends", () => {
 
   it("List Blobs with metadata, parsed as a tree: a page with safe sizes, or FusioError", () => {
     fc.assert(
-      fc.property(bodies(metadata, delimited), (xml) =>
-        outcome(() => parseAnswer("the listing", () => parseListPage(xml), context), validPage),
-      ),
+      fc.property(bodies(metadata, delimited), (xml) => outcome(() => readMetadataPage(xml, context), validPage)),
       { numRuns: 2000 },
     );
   });
@@ -168,7 +166,7 @@ describe("the answer parsers take anything a server sends", () => {
             !(
               isSize(parsed.start) &&
               isSize(parsed.end) &&
-              parsed.start <= parsed.end &&
+              (parsed.start <= parsed.end || (parsed.end + 1 === parsed.start && parsed.total === parsed.start)) &&
               (parsed.total === undefined || (isSize(parsed.total) && parsed.end < parsed.total))
             )
           ) {

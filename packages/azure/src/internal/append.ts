@@ -1,10 +1,9 @@
 // Opening a blob for append: what the blob is now, so that the append keeps it.
 import { type AbortSignalLike, type ErrorContext, type File, FusioError } from "@fusio/core";
-import { parseAnswer } from "./answer.ts";
 import type { ExistingBlob } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
 import { listPageText } from "./list.ts";
-import { parseListPage } from "./list-xml.ts";
+import { readMetadataPage } from "./list-xml.ts";
 
 /** Size, ETag, properties and metadata of one blob, in one request (List Blobs with include=metadata). */
 async function describe(
@@ -19,10 +18,7 @@ async function describe(
       query: { restype: "container", comp: "list", prefix: name, include: "metadata", maxresults: "1" },
     },
     { op: "open", path: name, signal, idempotent: true },
-    async (response) => {
-      const text = await listPageText(response, context);
-      return parseAnswer("the listing", () => parseListPage(text), context);
-    },
+    async (response) => readMetadataPage(await listPageText(response, context), context),
   );
   const item = page.items[0];
   if (item === undefined || item.name !== name || item.etag === undefined) return undefined;

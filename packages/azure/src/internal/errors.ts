@@ -73,15 +73,6 @@ function excerpt(text: string | null | undefined): string | undefined {
   return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
 }
 
-/** {@link scanText} on an error body, where an unreadable element is as good as none. */
-function scanError(body: string, name: string): string | undefined {
-  try {
-    return scanText(body, name);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The `FusioError` for an Azure error response. `body` is the response text (empty for HEAD);
  * the code comes from `x-ms-error-code`, else from the XML `<Code>`. The message never holds
@@ -98,9 +89,13 @@ export function azureError(
   let message: string | undefined;
   // An <Error> document has one Code and one Message; a body that is not XML has neither.
   if (body.trimStart().startsWith("<")) {
-    code ??= scanError(body, "Code");
-    // Azure appends RequestId and Time to the message: keep its first line.
-    message = scanError(body, "Message")?.split("\n")[0];
+    try {
+      code ??= scanText(body, "Code");
+      // Azure appends RequestId and Time to the message: keep its first line.
+      message = scanText(body, "Message")?.split("\n")[0];
+    } catch {
+      // An element with a bad escape is as good as none: the status still says what went wrong.
+    }
   }
   const mapping = errorMapping(status, code);
   return remoteError(
@@ -118,13 +113,13 @@ export function azureError(
 }
 
 /**
- * {@link azureError} for an error response, with the first {@link ERROR_BODY_LIMIT} bytes of its
- * body read (a HEAD answer has none).
+ * {@link azureError} for an error response, with its body read if it has at most
+ * {@link ERROR_BODY_LIMIT} bytes (a HEAD answer has none).
  */
 export async function responseError(response: HttpResponse, context: ErrorContext): Promise<FusioError> {
   let text = "";
   try {
-    text = (await boundedText(response.body, ERROR_BODY_LIMIT)).text;
+    text = (await boundedText(response.body, ERROR_BODY_LIMIT)) ?? "";
   } catch {
     // The status and headers still say what went wrong.
   }

@@ -1,6 +1,6 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
-import { dateOf, listedSize } from "./answer.ts";
+import { byteCount, dateOf } from "./answer.ts";
 import type { BlobProperties } from "./blob-properties.ts";
 import { quoteEtag } from "./etag.ts";
 import { scanText } from "./xml-scan.ts";
@@ -50,6 +50,13 @@ export function scanListPage(xml: string): ListPage {
   }
   const next = scanText(end < 0 ? xml : xml.slice(end), "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
+}
+
+/** A listed blob's size. @throws Error (the caller maps it to `Remote`) unless it is a byte count. */
+export function listedSize(text: string | undefined): number {
+  const size = byteCount(text);
+  if (size === undefined) throw new Error("a listed size is not a byte count");
+  return size;
 }
 
 /** A blob or a virtual directory of the `<Blobs>` element, with its content. */

@@ -1,10 +1,12 @@
 // List Blobs pages with properties and metadata, parsed as a tree (what an append keeps);
 // plain listings are scanned by list-scan.ts.
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
+
+import type { ErrorContext } from "@fusio/core";
 import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
-import { dateOf, listedSize } from "./answer.ts";
+import { badAnswer, dateOf } from "./answer.ts";
 import { quoteEtag } from "./etag.ts";
-import type { ListedItem, ListPage } from "./list-scan.ts";
+import { type ListedItem, type ListPage, listedSize } from "./list-scan.ts";
 
 function nameOf(element: XmlElement | undefined): string | undefined {
   if (element === undefined) return undefined;
@@ -58,4 +60,13 @@ export function parseListPage(xml: string): ListPage {
   }
   const next = xmlText(root, "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
+}
+
+/** {@link parseListPage} for a call: @throws FusioError `Remote` when the page is not readable. */
+export function readMetadataPage(xml: string, context: ErrorContext): ListPage {
+  try {
+    return parseListPage(xml);
+  } catch (error) {
+    throw badAnswer("the listing is not readable", context, error);
+  }
 }

@@ -1,6 +1,6 @@
 // List Blobs as fusio metadata: https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { type AbortSignalLike, type ErrorContext, type FileMeta, type HttpResponse, Path } from "@fusio/core";
-import { badAnswer, parseAnswer } from "./answer.ts";
+import { badAnswer } from "./answer.ts";
 import { boundedText } from "./bounded-body.ts";
 import type { BlobClient } from "./client.ts";
 import { ListOrder } from "./list-order.ts";
@@ -14,8 +14,8 @@ export const LIST_PAGE_LIMIT: number = 64 * 1024 * 1024;
 
 /** A List Blobs answer's text. @throws FusioError `Remote` past {@link LIST_PAGE_LIMIT}. */
 export async function listPageText(response: HttpResponse, context: ErrorContext): Promise<string> {
-  const { text, complete } = await boundedText(response.body, LIST_PAGE_LIMIT);
-  if (!complete) throw badAnswer(`the listing page is larger than ${LIST_PAGE_LIMIT} bytes`, context);
+  const text = await boundedText(response.body, LIST_PAGE_LIMIT);
+  if (text === undefined) throw badAnswer(`a listing page over ${LIST_PAGE_LIMIT} bytes`, context);
   return text;
 }
 
@@ -43,7 +43,7 @@ export async function* listBlobs(
     );
     marker = page.nextMarker;
     if (marker !== undefined) {
-      if (markers.has(marker)) throw badAnswer("the listing repeated a marker it had already given", context);
+      if (markers.has(marker)) throw badAnswer("the listing repeated a marker", context);
       markers.add(marker);
       query.marker = marker;
     }
@@ -57,9 +57,17 @@ export async function* listBlobs(
   } while (marker !== undefined);
 }
 
-/** One page of a plain listing. @throws FusioError `Remote` when it is not a List Blobs page. */
+/**
+ * One page of a plain listing.
+ * @throws FusioError `Remote` when it is not a List Blobs page, or a size or an escape in it is
+ *   bad (a `RangeError` or `URIError` never escapes).
+ */
 export function readListPage(xml: string, context: ErrorContext): ListPage {
-  return parseAnswer("the listing", () => scanListPage(xml), context);
+  try {
+    return scanListPage(xml);
+  } catch (error) {
+    throw badAnswer("the listing is not readable", context, error);
+  }
 }
 
 /**
