@@ -20,7 +20,9 @@ export interface KindInfo {
    * bloats by accident. `pnpm check` fails above it. DESIGN.md names 13 KB for S3 and 10 KB for
    * Azure, measured before the packages were split by topic without chunking re-exports; the
    * readable layout measures 13.2 KB (S3, browser) and 10.8 KB (Azure, node), so the ceilings
-   * are 13.5 and 11 KB (the choice of readability over bytes that DESIGN.md asks for).
+   * are 13.5 and 11 KB (the choice of readability over bytes that DESIGN.md asks for). Azure's
+   * checks of what the service answers ("Trust nothing a server says": markers, sizes, ranges,
+   * listed names, bounded bodies) add 0.7 KB: 11.5 KB, ceiling 11.6 KB.
    */
   fusio: { packageName: string; ceilingGzip: number };
   /**
@@ -46,7 +48,7 @@ export const KINDS: Record<JobKind, KindInfo> = {
     title: "Azure Blob: create a client from options, read bytes 100..199 of a blob, write a blob, list a prefix",
     floor: "floor",
     platforms: ["node", "browser"],
-    fusio: { packageName: "@fusio/azure", ceilingGzip: 11_000 },
+    fusio: { packageName: "@fusio/azure", ceilingGzip: 11_600 },
     sdk: "azure-sdk",
   },
   local: {

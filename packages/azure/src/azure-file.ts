@@ -17,7 +17,7 @@ import type { ExistingBlob } from "./internal/blob-properties.ts";
 import type { BlockWriter } from "./internal/block-writer.ts";
 import { type BlobClient, blobSize } from "./internal/client.ts";
 import { lazy } from "./internal/lazy.ts";
-import { rangeError, readToEnd, shortBody } from "./internal/read.ts";
+import { checkRange, readToEnd, shortBody } from "./internal/read.ts";
 
 /** @internal What `AzureBlobFs.open` learned and decided. */
 export interface FileState {
@@ -33,8 +33,6 @@ export interface FileState {
   /** Publish at close even without writes (create of a missing blob, truncate). */
   readonly publish: boolean;
 }
-
-const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
 /** Block uploads (and an append's splice) load once a file's bytes reach a block, or at an append's first write. */
 const loadBlockWriter = lazy(() => import("./internal/block-writer.ts"));
@@ -81,10 +79,7 @@ export class AzureBlobFile implements File {
       { method: "GET", key, headers: { "x-ms-range": `bytes=${pos}-${last}` } },
       { op: "readExactAt", path: key, signal: options?.signal, idempotent: true },
       async (response) => {
-        const range = CONTENT_RANGE.exec(response.headers.get("content-range") ?? "");
-        if (response.status !== 206 || range === null || Number(range[1]) !== pos || Number(range[2]) < last) {
-          throw await rangeError(response, range, pos, buf.length, context);
-        }
+        await checkRange(response, pos, buf.length, context);
         const filled = await readBodyInto(response.body, buf, context);
         if (filled !== buf.length) throw shortBody(filled, buf.length, context);
         return buf;

@@ -21,6 +21,7 @@ import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, retryPolicy } from "@fusio/http/retry";
 import { AzureBlobFile, type FileState } from "./azure-file.ts";
 import { type AzureCredential, authorizer } from "./credential.ts";
+import { contentLength, dateOf } from "./internal/answer.ts";
 import type { ExistingBlob } from "./internal/blob-properties.ts";
 import { BlobClient, blobName, blobSize } from "./internal/client.ts";
 import { quoteEtag } from "./internal/etag.ts";
@@ -151,18 +152,18 @@ export class AzureBlobFs implements CasFs {
   /** Get Blob Properties (size, modification time, ETag); the root is a directory. */
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
     const signal = options?.signal;
-    const { path: key } = beginCall("azure", "stat", path, signal);
+    const { path: key, context } = beginCall("azure", "stat", path, signal);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const response = await this.#client.call(
       { method: "HEAD", key: key.raw },
       { op: "stat", path: key.raw, signal, idempotent: true },
     );
-    const modified = response.headers.get("last-modified");
+    const modified = dateOf(response.headers.get("last-modified"));
     const meta: { path: Path; size: number; lastModified?: Date; etag?: string } = {
       path: key,
-      size: Number(response.headers.get("content-length") ?? 0),
+      size: contentLength(response.headers, context),
     };
-    if (modified !== null) meta.lastModified = new Date(modified);
+    if (modified !== undefined) meta.lastModified = modified;
     const etag = quoteEtag(response.headers.get("etag"));
     if (etag !== undefined) meta.etag = etag;
     return meta;
@@ -216,7 +217,7 @@ export class AzureBlobFs implements CasFs {
     const signal = options?.signal;
     const { path: key, context } = beginCall("azure", "loadWithTag", path, signal);
     const name = blobName(key, context);
-    return (await loadCas()).loadWithTag(this.#client, name, signal);
+    return (await loadCas()).loadWithTag(this.#client, name, signal, context);
   }
 
   async putConditional(

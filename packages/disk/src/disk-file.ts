@@ -13,7 +13,7 @@ import type { DiskWriter } from "./disk-writer.ts";
 import { append, drain, flushWriter, refuseWrite } from "./internal/append.ts";
 import { fromErrno } from "./internal/errors.ts";
 import { type Created, done, type Handle } from "./internal/handle.ts";
-import { closeFd, fs } from "./internal/io.ts";
+import { closeFd, fs, MAX_IO } from "./internal/io.ts";
 import { readExact, readMore, readToEnd, sizeOf } from "./internal/read.ts";
 import { syncNow } from "./internal/sync.ts";
 
@@ -73,9 +73,17 @@ export class DiskFile implements File {
   readExactAt<T extends Uint8Array>(buf: T, pos: number, options?: CallOptions): Promise<T> {
     const h = this.#h;
     // The common case, in one test: valid arguments, a plain handle (see Handle), no fired
-    // signal, a non-empty buffer. Everything else, and its errors, is `readExact`'s.
+    // signal, a buffer one `fs.read` can fill. Everything else, and its errors, is `readExact`'s
+    // (which reads a buffer over MAX_IO in pieces).
     if (
-      !(buf instanceof Uint8Array && buf.length > 0 && h.plain && Number.isSafeInteger(pos) && pos >= 0) ||
+      !(
+        buf instanceof Uint8Array &&
+        buf.length > 0 &&
+        buf.length <= MAX_IO &&
+        h.plain &&
+        Number.isSafeInteger(pos) &&
+        pos >= 0
+      ) ||
       options?.signal?.aborted
     ) {
       return readExact(h, buf, pos, options);

@@ -25,12 +25,16 @@ export interface ParquetSinkOptions {
  * `finish()` after the footer: each hands the bytes gathered since the last one to
  * `target.writeAll`. So memory holds about one encoded row group, never the whole file.
  *
+ * hyparquet-writer has no way to say that it failed part way: when it throws, call
+ * {@link ParquetSink.abort} (or declare the sink with `await using`, which aborts a sink that did
+ * not finish), so that nothing is published and the file is closed.
+ *
  * ```ts
- * const sink = await openParquetSink(fs, "out/events.parquet");
+ * await using sink = await openParquetSink(fs, "out/events.parquet");
  * await parquetWrite({ writer: sink, columnData, rowGroupSize: 100_000 });
  * ```
  */
-export class ParquetSink {
+export class ParquetSink implements AsyncDisposable {
   /** The buffer being filled (hyparquet-writer's `Writer` shape). */
   buffer: ArrayBuffer;
   view: DataView;
@@ -42,10 +46,18 @@ export class ParquetSink {
   readonly #close: boolean;
   readonly #signal: AbortSignalLike | undefined;
   readonly #context: ErrorContext;
+  readonly #discard: (() => Promise<void>) | undefined;
   #written: Promise<void> = Promise.resolve();
+  /** No more bytes are taken: `finish` or `abort` was called. */
   #finished = false;
+  /** `finish` completed: the file is published. */
+  #published = false;
+  #aborted: Promise<void> | undefined;
 
-  constructor(target: Write, options: ParquetSinkOptions = {}) {
+  /**
+   * @param discard Internal (`openParquetSink`): removes what an aborted target left visible.
+   */
+  constructor(target: Write, options: ParquetSinkOptions = {}, discard?: () => Promise<void>) {
     const context: ErrorContext = { op: "parquetSink", path: (target as { path?: Path }).path?.raw };
     const size = options.initialBufferSize ?? 64 * 1024;
     if (!Number.isSafeInteger(size) || size < 1) {
@@ -59,6 +71,7 @@ export class ParquetSink {
     this.#close = options.close ?? true;
     this.#signal = options.signal;
     this.#context = context;
+    this.#discard = discard;
     this.buffer = new ArrayBuffer(size);
     this.view = new DataView(this.buffer);
   }
@@ -94,9 +107,42 @@ export class ParquetSink {
 
   /** Writes what is left and, unless `close: false`, closes the target (which publishes the file). */
   async finish(): Promise<void> {
+    if (this.#aborted) throw new FusioError("Closed", "the parquet sink was aborted", this.#context);
     await this.flush();
     this.#finished = true;
     if (this.#close) await this.#target.close({ signal: this.#signal });
+    this.#published = true;
+  }
+
+  /**
+   * Gives the file up after the parquet writer failed: waits for the writes in flight, then
+   * (unless `close: false`) closes the target with an aborted signal, which publishes nothing
+   * (an object store aborts its multipart upload or drops its staged blocks). A file that
+   * {@link openParquetSink} created on a file system where bytes show before close (local disk,
+   * memory) is removed. Resolves once that is done; later calls do nothing, and so does a call
+   * after `finish` succeeded.
+   */
+  abort(reason?: unknown): Promise<void> {
+    if (this.#published) return Promise.resolve();
+    this.#finished = true;
+    this.#aborted ??= this.#giveUp(reason);
+    return this.#aborted;
+  }
+
+  async #giveUp(reason: unknown): Promise<void> {
+    await this.#written.catch(() => undefined);
+    if (!this.#close) return;
+    try {
+      await this.#target.close({ signal: fired(reason ?? new FusioError("Aborted", "aborted", this.#context)) });
+    } catch {
+      // Expected: an aborted close rejects `Aborted`.
+    }
+    await this.#discard?.();
+  }
+
+  /** `await using`: a sink that did not finish is aborted. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.abort();
   }
 
   /** Not available: the bytes went to the target. */
@@ -187,6 +233,11 @@ export class ParquetSink {
   }
 }
 
+/** A signal that has fired: a file closed with it is discarded, not published. */
+function fired(reason: unknown): AbortSignalLike {
+  return { aborted: true, reason, addEventListener() {}, removeEventListener() {} };
+}
+
 /** A {@link ParquetSink} writing into `target`. */
 export function parquetSink(target: Write, options?: ParquetSinkOptions): ParquetSink {
   return new ParquetSink(target, options);
@@ -194,13 +245,17 @@ export function parquetSink(target: Write, options?: ParquetSinkOptions): Parque
 
 /**
  * Creates (or truncates) `path` on `fs` and returns a {@link ParquetSink} into it; the file is
- * closed, and so published, when the parquet writer finishes.
+ * closed, and so published, when the parquet writer finishes. When the writer fails, `abort()`
+ * (or `await using`) closes the file and leaves none: on a file system where bytes show before
+ * close (`capabilities.visibleBeforeClose`) the partial file is removed.
  */
 export async function openParquetSink(
   fs: Fs,
   path: Path | string,
   options: Omit<ParquetSinkOptions, "close"> = {},
 ): Promise<ParquetSink> {
-  const file = await fs.open(toPath(path), { create: true, truncate: true, signal: options.signal });
-  return new ParquetSink(file, { ...options, close: true });
+  const target = toPath(path);
+  const file = await fs.open(target, { create: true, truncate: true, signal: options.signal });
+  const discard = fs.capabilities.visibleBeforeClose ? () => fs.remove(target) : undefined;
+  return new ParquetSink(file, { ...options, close: true }, discard);
 }

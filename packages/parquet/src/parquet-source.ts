@@ -58,6 +58,8 @@ export interface OwnedParquetSource extends ParquetSource, AsyncDisposable {
 }
 
 const KiB = 1024;
+/** A parquet file is at least its leading and trailing `PAR1` and the 4-byte footer length. */
+const SMALLEST_PARQUET = 12;
 const MiB = 1024 * KiB;
 
 interface Request extends ByteRange {
@@ -192,6 +194,8 @@ class FileParquetSource implements ParquetSource {
  * const source = await parquetSource(file);
  * const rows = await parquetReadObjects({ file: source, columns: ["id", "name"] });
  * ```
+ * @throws FusioError `InvalidArgument` for bad options or a file shorter than the smallest
+ *   parquet file (12 bytes: an empty file, say), and whatever the file's calls raise.
  */
 export async function parquetSource(file: Read, options: ParquetSourceOptions = {}): Promise<ParquetSource> {
   const path = (file as { path?: Path }).path;
@@ -203,6 +207,10 @@ export async function parquetSource(file: Read, options: ParquetSourceOptions = 
   const signal = options.signal;
   throwIfAborted(signal, context);
   const size = await file.size({ signal });
+  // hyparquet meets a file too short for its footer with a RangeError of its own.
+  if (size < SMALLEST_PARQUET) {
+    throw new FusioError("InvalidArgument", `a file of ${size} bytes is not a parquet file`, context);
+  }
   const tailLength = Math.min(footer, size);
   const tail = await file.readExactAt(new Uint8Array(tailLength), size - tailLength, { signal });
   return new FileParquetSource(file, size, tail, { gap, maxRead, concurrency, signal }, context);

@@ -6,6 +6,7 @@ import { type ErrorContext, FusioError } from "@fusio/core";
 import { collectBody, remoteDetails } from "@fusio/http";
 import type { ExistingBlob } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
+import { checkRange } from "./read.ts";
 
 /**
  * Server-side splice unit: Put Block From URL copies up to this much per block (the limit of
@@ -97,6 +98,7 @@ async function copyThroughClient(options: SpliceOptions, start: number, end: num
       { method: "GET", key, headers: { "x-ms-range": `bytes=${from}-${to}`, "if-match": existing.etag } },
       { op: "append", path: key, signal, idempotent: true },
       async (response) => {
+        await checkRange(response, from, to - from + 1, context);
         const body = await collectBody(response.body, to - from + 1);
         if (body.length !== to - from + 1) {
           throw new FusioError("Io", "the blob's body ended early", { ...context, retryable: true });

@@ -1,15 +1,16 @@
 // Opening a blob for append: what the blob is now, so that the append keeps it.
 import { type AbortSignalLike, type ErrorContext, type File, FusioError } from "@fusio/core";
-import { bodyText } from "@fusio/http/body";
 import type { ExistingBlob } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
-import { parseListPage } from "./list-xml.ts";
+import { listPageText } from "./list.ts";
+import { readMetadataPage } from "./list-xml.ts";
 
 /** Size, ETag, properties and metadata of one blob, in one request (List Blobs with include=metadata). */
 async function describe(
   client: BlobClient,
   name: string,
   signal: AbortSignalLike | undefined,
+  context: ErrorContext,
 ): Promise<ExistingBlob | undefined> {
   const page = await client.send(
     {
@@ -17,7 +18,7 @@ async function describe(
       query: { restype: "container", comp: "list", prefix: name, include: "metadata", maxresults: "1" },
     },
     { op: "open", path: name, signal, idempotent: true },
-    async (response) => parseListPage(await bodyText(response.body)),
+    async (response) => readMetadataPage(await listPageText(response, context), context),
   );
   const item = page.items[0];
   if (item === undefined || item.name !== name || item.etag === undefined) return undefined;
@@ -36,7 +37,7 @@ export async function openAppend(
   context: ErrorContext,
   file: (size: number, publish: boolean, existing?: ExistingBlob) => File,
 ): Promise<File> {
-  const existing = await describe(client, name, signal);
+  const existing = await describe(client, name, signal, context);
   if (existing === undefined) {
     if (!create) throw new FusioError("NotFound", "no such blob", context);
     return file(0, true);

@@ -6,16 +6,21 @@ import {
   FusioError,
   type PutConditionalOptions,
 } from "@fusio/core";
+import { missingHeader } from "./answer.ts";
 import { propertyHeaders } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
 import { quoteEtag } from "./etag.ts";
 import { readAll } from "./read.ts";
 
-/** `AzureBlobFs.loadWithTag`: the bytes and ETag of blob `name`, undefined when missing. */
+/**
+ * `AzureBlobFs.loadWithTag`: the bytes and ETag of blob `name`, undefined when missing.
+ * @throws FusioError `Remote` when the answer has no ETag (a tag is what the call is for).
+ */
 export async function loadWithTag(
   client: BlobClient,
   name: string,
   signal: AbortSignalLike | undefined,
+  context: ErrorContext,
 ): Promise<{ data: Uint8Array; tag: string } | undefined> {
   try {
     const { data, etag } = await readAll(
@@ -23,7 +28,9 @@ export async function loadWithTag(
       { method: "GET", key: name },
       { op: "loadWithTag", path: name, signal, idempotent: true },
     );
-    return { data, tag: quoteEtag(etag) ?? "" };
+    const tag = quoteEtag(etag);
+    if (tag === undefined) throw missingHeader("ETag", context);
+    return { data, tag };
   } catch (error) {
     if (FusioError.is(error, "NotFound")) return undefined;
     throw error;
@@ -52,7 +59,7 @@ export async function putConditional(
       { op: "putConditional", path: name, signal: options.signal, idempotent: false },
     );
     const tag = quoteEtag(response.headers.get("etag"));
-    if (tag === undefined) throw new FusioError("Remote", "the service returned no ETag", context);
+    if (tag === undefined) throw missingHeader("ETag", context);
     return tag;
   } catch (error) {
     // If-Match on a missing blob: 404 on some services, 412 on others; both mean the condition failed.

@@ -10,6 +10,7 @@ import { type RetryPolicy, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
 import type { Authorizer } from "../credential.ts";
 import { API_VERSION } from "../shared-key.ts";
+import { contentLength } from "./answer.ts";
 import { responseError } from "./errors.ts";
 
 /** One Blob service request. Header names are lower case; query values are not encoded. */
@@ -143,14 +144,22 @@ export class BlobClient {
   }
 }
 
-/** Reads a (short) body to its end, so the connection can be reused. */
+/**
+ * Reads a (short) body to its end, so the connection can be reused; past 64 KiB, which no
+ * answer read this way comes near, the connection is dropped instead.
+ */
 export async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
-  for await (const _ of body) {
-    // discard
+  let read = 0;
+  for await (const chunk of body) {
+    read += chunk.length;
+    if (read > 65_536) break;
   }
 }
 
-/** The size of blob `key` (Get Blob Properties). @throws FusioError `NotFound` when it is missing. */
+/**
+ * The size of blob `key` (Get Blob Properties).
+ * @throws FusioError `NotFound` when it is missing, `Remote` without a usable `Content-Length`.
+ */
 export async function blobSize(
   client: BlobClient,
   key: string,
@@ -158,5 +167,5 @@ export async function blobSize(
   signal: AbortSignalLike | undefined,
 ): Promise<number> {
   const response = await client.call({ method: "HEAD", key }, { op, path: key, signal, idempotent: true });
-  return Number(response.headers.get("content-length") ?? 0);
+  return contentLength(response.headers, { op, path: key, backend: "azure" });
 }

@@ -1,6 +1,12 @@
 import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
-import { bodyText, parseRetryAfter, remoteError } from "@fusio/http";
+import { parseRetryAfter, remoteError } from "@fusio/http";
+import { boundedText } from "./bounded-body.ts";
 import { scanText } from "./xml-scan.ts";
+
+/** Bytes of an error body read: an Azure `<Error>` document is a few hundred. */
+export const ERROR_BODY_LIMIT: number = 4096;
+/** Characters of the server's text (code, message, request id) an error message keeps. */
+export const EXCERPT_LENGTH: number = 200;
 
 /** How one Azure error maps to a kind, and whether repeating the request may help. */
 interface Mapping {
@@ -61,10 +67,17 @@ export function errorMapping(status: number, code: string | undefined): Mapping 
   return { kind: STATUSES[status] ?? "Remote", retryable: RETRYABLE_STATUSES.includes(status) };
 }
 
+/** At most {@link EXCERPT_LENGTH} characters of a server's text; undefined stays undefined. */
+function excerpt(text: string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
+}
+
 /**
  * The `FusioError` for an Azure error response. `body` is the response text (empty for HEAD);
  * the code comes from `x-ms-error-code`, else from the XML `<Code>`. The message never holds
- * the request's URL (which may carry a SAS token) or its signature.
+ * the request's URL (which may carry a SAS token) or its signature, and keeps only a short
+ * excerpt of what the server wrote.
  */
 export function azureError(
   status: number,
@@ -76,18 +89,22 @@ export function azureError(
   let message: string | undefined;
   // An <Error> document has one Code and one Message; a body that is not XML has neither.
   if (body.trimStart().startsWith("<")) {
-    code ??= scanText(body, "Code");
-    // Azure appends RequestId and Time to the message: keep its first line.
-    message = scanText(body, "Message")?.split("\n")[0];
+    try {
+      code ??= scanText(body, "Code");
+      // Azure appends RequestId and Time to the message: keep its first line.
+      message = scanText(body, "Message")?.split("\n")[0];
+    } catch {
+      // An element with a bad escape is as good as none: the status still says what went wrong.
+    }
   }
   const mapping = errorMapping(status, code);
   return remoteError(
     mapping.kind,
     {
       status,
-      code,
-      message,
-      requestId: headers.get("x-ms-request-id") ?? undefined,
+      code: excerpt(code),
+      message: excerpt(message),
+      requestId: excerpt(headers.get("x-ms-request-id")),
       retryAfterMs: parseRetryAfter(headers.get("retry-after")),
     },
     context,
@@ -95,11 +112,14 @@ export function azureError(
   );
 }
 
-/** {@link azureError} for an error response, with its body read (a HEAD answer has none). */
+/**
+ * {@link azureError} for an error response, with its body read if it has at most
+ * {@link ERROR_BODY_LIMIT} bytes (a HEAD answer has none).
+ */
 export async function responseError(response: HttpResponse, context: ErrorContext): Promise<FusioError> {
   let text = "";
   try {
-    text = await bodyText(response.body);
+    text = (await boundedText(response.body, ERROR_BODY_LIMIT)) ?? "";
   } catch {
     // The status and headers still say what went wrong.
   }

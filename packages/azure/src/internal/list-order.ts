@@ -13,8 +13,8 @@ function pathKey(item: ListedItem): string {
  * whose name has a character below `/` after some prefix `p` is held back until the listing
  * has passed `p/` (or ended), so that a directory `p` arriving later can go first.
  */
-export class ListOrder {
-  #held: ListedItem[] = [];
+export class ListOrder<T extends ListedItem = ListedItem> {
+  #held: T[] = [];
   readonly #prefixLength: number;
   // Azurite repeats a directory on the next page when a page ends inside it.
   readonly #directories = new Set<string>();
@@ -25,7 +25,7 @@ export class ListOrder {
   }
 
   /** Accepts the next item in service order; returns the items now ready, in fusio order. */
-  push(item: ListedItem): ListedItem[] {
+  push(item: T): T[] {
     if (item.isPrefix) {
       if (this.#directories.has(item.name)) return [];
       this.#directories.add(item.name);
@@ -33,24 +33,24 @@ export class ListOrder {
     const key = pathKey(item);
     const held = this.#held;
     let at = held.length;
-    while (at > 0 && Path.compare(pathKey(held[at - 1] as ListedItem), key) > 0) at--;
+    while (at > 0 && Path.compare(pathKey(held[at - 1] as T), key) > 0) at--;
     held.splice(at, 0, item);
     let ready = 0;
     while (
       ready < held.length &&
-      Path.compare(threshold(pathKey(held[ready] as ListedItem), this.#prefixLength), item.name) <= 0
+      Path.compare(threshold(pathKey(held[ready] as T), this.#prefixLength), item.name) <= 0
     )
       ready++;
     return held.splice(0, ready);
   }
 
   /** The listing ended: everything held is ready. */
-  end(): ListedItem[] {
+  end(): T[] {
     return this.#held.splice(0);
   }
 
   /** Accepts one page (`last`: the listing's last); returns the items now ready, in fusio order. */
-  page(items: ListedItem[], last: boolean): ListedItem[] {
+  page(items: T[], last: boolean): T[] {
     // Azurite groups a page's prefixes after its blobs; the service interleaves them. Either way
     // a page is one contiguous range of names, so sorting it restores the service order.
     items.sort((a, b) => Path.compare(a.name, b.name));

@@ -1,5 +1,6 @@
 // List Blobs pages scanned without building a tree (the listing path).
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
+import { byteCount, dateOf } from "./answer.ts";
 import type { BlobProperties } from "./blob-properties.ts";
 import { quoteEtag } from "./etag.ts";
 import { scanText } from "./xml-scan.ts";
@@ -24,7 +25,8 @@ export interface ListPage {
  * One List Blobs page of a plain listing (no `include=`), by scanning instead of building a
  * tree: a 5,000-blob page costs a few milliseconds instead of ~100. Pages with metadata go
  * through `parseListPage` (list-xml.ts; a metadata key may itself be called `Blob`).
- * @throws Error when the page has no `<EnumerationResults>`.
+ * @throws Error when the page has no `<EnumerationResults>`, a size is not a byte count, or an
+ *   escape is invalid (`RangeError`, `URIError`): the caller maps it to `Remote`.
  */
 export function scanListPage(xml: string): ListPage {
   if (!xml.includes("<EnumerationResults")) throw new Error("not a List Blobs response");
@@ -38,17 +40,23 @@ export function scanListPage(xml: string): ListPage {
       items.push({ name, isPrefix: true, size: 0 });
       continue;
     }
-    const modified = scanText(element, "Last-Modified");
     items.push({
       name,
       isPrefix: false,
-      size: Number(scanText(element, "Content-Length") ?? 0),
+      size: listedSize(scanText(element, "Content-Length")),
       etag: quoteEtag(scanText(element, "Etag")),
-      lastModified: modified === undefined || modified === "" ? undefined : new Date(modified),
+      lastModified: dateOf(scanText(element, "Last-Modified")),
     });
   }
   const next = scanText(end < 0 ? xml : xml.slice(end), "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
+}
+
+/** A listed blob's size. @throws Error (the caller maps it to `Remote`) unless it is a byte count. */
+export function listedSize(text: string | undefined): number {
+  const size = byteCount(text);
+  if (size === undefined) throw new Error("a listed size is not a byte count");
+  return size;
 }
 
 /** A blob or a virtual directory of the `<Blobs>` element, with its content. */

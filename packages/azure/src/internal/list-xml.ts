@@ -1,9 +1,12 @@
 // List Blobs pages with properties and metadata, parsed as a tree (what an append keeps);
 // plain listings are scanned by list-scan.ts.
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
+
+import type { ErrorContext } from "@fusio/core";
 import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
+import { badAnswer, dateOf } from "./answer.ts";
 import { quoteEtag } from "./etag.ts";
-import type { ListedItem, ListPage } from "./list-scan.ts";
+import { type ListedItem, type ListPage, listedSize } from "./list-scan.ts";
 
 function nameOf(element: XmlElement | undefined): string | undefined {
   if (element === undefined) return undefined;
@@ -11,7 +14,11 @@ function nameOf(element: XmlElement | undefined): string | undefined {
   return element.attributes.Encoded === "true" ? decodeURIComponent(element.text) : element.text;
 }
 
-/** Parses one List Blobs page. @throws Error when the XML is unreadable. */
+/**
+ * Parses one List Blobs page.
+ * @throws Error when the XML is unreadable, a size is not a byte count, or an escape is invalid:
+ *   the caller maps it to `Remote`.
+ */
 export function parseListPage(xml: string): ListPage {
   const root = parseXml(xml);
   const items: ListedItem[] = [];
@@ -30,7 +37,6 @@ export function parseListPage(xml: string): ListPage {
         const value = properties === undefined ? undefined : xmlText(properties, key);
         return value === "" ? undefined : value;
       };
-      const modified = property("Last-Modified");
       const metadataElement = xmlChild(child, "Metadata");
       let metadata: Record<string, string> | undefined;
       if (metadataElement !== undefined) {
@@ -40,9 +46,9 @@ export function parseListPage(xml: string): ListPage {
       items.push({
         name,
         isPrefix: false,
-        size: Number(property("Content-Length") ?? 0),
+        size: listedSize(property("Content-Length")),
         etag: quoteEtag(property("Etag")),
-        lastModified: modified === undefined ? undefined : new Date(modified),
+        lastModified: dateOf(property("Last-Modified")),
         contentType: property("Content-Type"),
         cacheControl: property("Cache-Control"),
         contentEncoding: property("Content-Encoding"),
@@ -54,4 +60,13 @@ export function parseListPage(xml: string): ListPage {
   }
   const next = xmlText(root, "NextMarker");
   return { items, nextMarker: next === undefined || next === "" ? undefined : next };
+}
+
+/** {@link parseListPage} for a call: @throws FusioError `Remote` when the page is not readable. */
+export function readMetadataPage(xml: string, context: ErrorContext): ListPage {
+  try {
+    return parseListPage(xml);
+  } catch (error) {
+    throw badAnswer("the listing is not readable", context, error);
+  }
 }

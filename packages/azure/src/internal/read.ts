@@ -1,27 +1,41 @@
-// Reads: what a ranged read checks in the service's answer, and whole (or tail) reads.
+// Reads: what a ranged or whole read checks in the service's answer before it believes it.
 import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
 import { collectBody } from "@fusio/http";
-import { type BlobClient, type BlobRequest, blobSize, type CallContext, drain } from "./client.ts";
+import { discardBody } from "@fusio/http/body";
+import { badAnswer, byteCount, missingHeader, parseContentRange } from "./answer.ts";
+import { type BlobClient, type BlobRequest, blobSize, type CallContext } from "./client.ts";
 
 /**
- * Why a ranged read's answer is unusable (`AzureBlobFile.readExactAt`): not a 206 for the range
- * asked (`Remote`), or a range that ends before `pos + length` (`UnexpectedEof`). Drains the body.
+ * Checks the answer to a ranged Get Blob of `length` bytes at `pos` (undefined: to the blob's
+ * end) and resolves to the length of its range: a 206 whose `Content-Range` starts at `pos` and
+ * ends where asked, or earlier where the blob ends (`UnexpectedEof`). Anything else is `Remote`,
+ * a 200 above all: the range was ignored and its bytes start at 0. Releases the body when it throws.
  */
-export async function rangeError(
+export async function checkRange(
   response: HttpResponse,
-  range: RegExpExecArray | null,
   pos: number,
-  length: number,
+  length: number | undefined,
   context: ErrorContext,
-): Promise<FusioError> {
-  await drain(response.body);
-  if (response.status !== 206 || range === null || Number(range[1]) !== pos) {
-    return new FusioError("Remote", `the server did not answer the range with 206 (got ${response.status})`, {
-      ...context,
-      status: response.status,
-    });
+): Promise<number> {
+  const range = parseContentRange(response.headers.get("content-range"));
+  let error: FusioError | undefined;
+  if (response.status !== 206) error = badAnswer(`a range was answered with ${response.status}, not 206`, context);
+  else if (range === undefined) error = missingHeader("Content-Range", context);
+  else {
+    const end = length === undefined ? (range.total ?? -1) - 1 : pos + length - 1;
+    if (range.start !== pos || range.end > end || (range.end < end && range.total !== range.end + 1)) {
+      error = badAnswer(`bytes ${range.start}-${range.end}/${range.total} were answered for ${pos}-${end}`, context);
+    } else if (range.end < end) {
+      error = new FusioError(
+        "UnexpectedEof",
+        `read of ${length} bytes at ${pos} passes the end (${range.total})`,
+        context,
+      );
+    }
   }
-  return new FusioError("UnexpectedEof", `read of ${length} bytes at ${pos} passes the end (${range[3]})`, context);
+  if (error === undefined && range !== undefined) return range.end - range.start + 1;
+  await discardBody(response.body);
+  throw error;
 }
 
 /** A body that ended before its announced length (retryable). */
@@ -34,17 +48,32 @@ export function shortBody(got: number, expected: number, context: ErrorContext):
   });
 }
 
-/** A whole (or tail) GET whose body must match its Content-Length. */
+/**
+ * A whole (or, `from` > 0, tail: see {@link checkRange}) GET whose body must match its announced
+ * length, a checked `Content-Length` or `Content-Range`.
+ */
 export function readAll(
   client: BlobClient,
   request: BlobRequest,
   context: CallContext,
+  from = 0,
 ): Promise<{ data: Uint8Array; etag: string | null }> {
+  const errorContext: ErrorContext = { op: context.op, path: context.path, backend: "azure" };
   return client.send(request, context, async (response) => {
-    const length = Number(response.headers.get("content-length") ?? Number.NaN);
-    const known = Number.isSafeInteger(length);
-    const data = await collectBody(response.body, known ? length : undefined);
-    if (known && data.length !== length) throw shortBody(data.length, length, context);
+    // A whole blob's length is its Content-Length, when that is a byte count.
+    const length =
+      from > 0 || response.status === 206
+        ? await checkRange(response, from, undefined, errorContext)
+        : byteCount(response.headers.get("content-length"));
+    let data: Uint8Array;
+    try {
+      data = await collectBody(response.body, length);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      await discardBody(response.body);
+      throw badAnswer(`${length} bytes announced: more than one array holds`, errorContext, error);
+    }
+    if (length !== undefined && data.length !== length) throw shortBody(data.length, length, context);
     return { data, etag: response.headers.get("etag") };
   });
 }
@@ -60,7 +89,12 @@ export async function readToEnd(
   const headers: Record<string, string> = pos === 0 ? {} : { "x-ms-range": `bytes=${pos}-` };
   try {
     return (
-      await readAll(client, { method: "GET", key, headers }, { op: "readToEndAt", path: key, signal, idempotent: true })
+      await readAll(
+        client,
+        { method: "GET", key, headers },
+        { op: "readToEndAt", path: key, signal, idempotent: true },
+        pos,
+      )
     ).data;
   } catch (error) {
     if (!FusioError.is(error, "UnexpectedEof")) throw error;

@@ -5,7 +5,7 @@
 import { abortError, type CallOptions, checkBytes, checkFileCall, FusioError, fileContext } from "@fusio/core";
 import { fromErrno } from "./errors.ts";
 import type { Handle, WriteJob } from "./handle.ts";
-import { fs } from "./io.ts";
+import { fs, MAX_IO } from "./io.ts";
 
 const DONE: Promise<void> = Promise.resolve();
 
@@ -65,7 +65,9 @@ function begin(h: Handle, job: WriteJob): boolean {
   } else if (h.writer) {
     return beginThroughWriter(h, job);
   } else {
-    fs.write(h.fd, data, 0, data.length, null, (error, written) => wrote(h, job, written ?? 0, error));
+    fs.write(h.fd, data, 0, Math.min(data.length, MAX_IO), null, (error, written) =>
+      wrote(h, job, written ?? 0, error),
+    );
     return true;
   }
   return false;
@@ -77,7 +79,7 @@ function wrote(h: Handle, job: WriteJob, written: number, error: NodeJS.ErrnoExc
   if (error) {
     fail(h, job, error);
   } else if (written < data.length) {
-    fs.write(h.fd, data, written, data.length - written, null, (nextError, more) =>
+    fs.write(h.fd, data, written, Math.min(data.length - written, MAX_IO), null, (nextError, more) =>
       wrote(h, job, written + (more ?? 0), nextError),
     );
   } else {

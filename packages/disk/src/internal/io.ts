@@ -7,6 +7,13 @@ import process from "node:process";
 
 export { fs };
 
+/**
+ * The most bytes one `fs.read` or `fs.write` is asked to move: node:fs refuses more than
+ * 2^31 - 1 (a `RangeError`), and Linux moves at most this much per call anyway. Larger buffers
+ * are read and written in pieces.
+ */
+export const MAX_IO: number = 0x7fff_f000;
+
 type Callback<T> = (error: NodeJS.ErrnoException | null, value?: T) => void;
 
 /** Runs a callback-style node:fs call (`run(callback)`) as a promise. */
@@ -29,9 +36,12 @@ export const fstatBig = (fd: number): Promise<fs.BigIntStats> =>
 export const fsyncFd = (fd: number, level: "data" | "all"): Promise<void> =>
   promise((callback) => (level === "data" ? fs.fdatasync(fd, callback) : fs.fsync(fd, callback)));
 
-/** One positional read into `buf` from `offset` on; resolves to the bytes read (0 at the end). */
+/**
+ * One positional read into `buf` from `offset` on (at most {@link MAX_IO} bytes); resolves to the
+ * bytes read (0 at the end).
+ */
 export const readAt = (fd: number, buf: Uint8Array, offset: number, position: number): Promise<number> =>
-  promise((callback) => fs.read(fd, buf, offset, buf.length - offset, position, callback));
+  promise((callback) => fs.read(fd, buf, offset, Math.min(buf.length - offset, MAX_IO), position, callback));
 
 export const stat = (path: string): Promise<fs.Stats> => promise((callback) => fs.stat(path, callback));
 
@@ -69,7 +79,8 @@ export function mkdirs(path: string): Promise<string | undefined> {
 /** Appends all of `data` through `fd` (opened with O_APPEND), looping on short writes. */
 export async function writeFully(fd: number, data: Uint8Array): Promise<void> {
   for (let done = 0; done < data.length; ) {
-    done += await promise<number>((callback) => fs.write(fd, data, done, data.length - done, null, callback));
+    const length = Math.min(data.length - done, MAX_IO);
+    done += await promise<number>((callback) => fs.write(fd, data, done, length, null, callback));
   }
 }
 
