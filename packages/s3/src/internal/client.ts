@@ -6,7 +6,9 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http/body";
+import { invalidAnswer } from "@fusio/http/answer";
+import { discardBody } from "@fusio/http/body";
+import { errorBodyText } from "@fusio/http/bounded-body";
 import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
@@ -146,7 +148,9 @@ export class S3Client {
    * Sends `call` (signed afresh on every try) and hands a successful response to `handle`
    * (which reads or discards its body; when it throws, the body is released here),
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
-   * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
+   * stall) repeats the whole call. Error statuses become `FusioError`s from the first
+   * `ERROR_BODY_LIMIT` bytes of the XML body. Whatever a handler throws that is not a `FusioError`
+   * (a parser's `RangeError` or `URIError`) rejects `Remote`: no raw exception leaves a call.
    */
   send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
     return withRetry(
@@ -166,10 +170,10 @@ export class S3Client {
           } catch (error) {
             // A handler that gives up on a response releases its connection here.
             await discardBody(response.body);
-            throw error;
+            throw FusioError.is(error) ? error : invalidAnswer("the answer is malformed", call.context, error);
           }
         }
-        const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
+        const text = call.method === "HEAD" ? "" : await errorBodyText(response.body);
         throw s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },

@@ -28,7 +28,7 @@ export async function copyObject(
     // RGW Pacific reads CopyObject's guard under another name (see `S3Compat.copyIfMatchHeader`).
     if (client.compat.copyIfMatchHeader) headers["x-amz-copy-if-match"] = head.etag;
     await client.send({ method: "PUT", key: target, headers, idempotent: true, context, signal }, async (response) => {
-      await successBodyText(response, context);
+      await successBodyText(response, "CopyObjectResult", context);
     });
     return;
   }

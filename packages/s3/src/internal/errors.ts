@@ -1,6 +1,7 @@
 import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
-import { parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
-import { bodyText } from "@fusio/http/body";
+import { invalidAnswer, parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
+import { RESULT_BODY_LIMIT, readBoundedText } from "@fusio/http/bounded-body";
+import { localName, parseXml } from "@fusio/http/xml";
 import { decodeXmlText } from "@fusio/http/xml-text";
 
 /** S3 error codes and the kind each maps to; `true` marks codes worth retrying. */
@@ -60,7 +61,8 @@ function kindOfStatus(status: number): readonly [ErrorKind, boolean] {
 /**
  * Code, Message and RequestId of an S3 `<Error>` document, or undefined when `body` is not one.
  * The document is flat (text leaves under the root), so its leaves are looked up, not parsed
- * into a tree.
+ * into a tree. A leaf whose text cannot be decoded (a character reference outside Unicode) is
+ * left out: the status still tells the kind.
  */
 export function parseErrorBody(body: string): { code?: string; message?: string; requestId?: string } | undefined {
   // The first element that is not a declaration, comment or processing instruction.
@@ -75,10 +77,15 @@ export function parseErrorBody(body: string): { code?: string; message?: string;
   return details;
 }
 
-/** The decoded text of the first `<name>` leaf in `xml`. */
+/** The decoded text of the first `<name>` leaf in `xml`; undefined when absent or undecodable. */
 function leaf(xml: string, name: string): string | undefined {
   const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-  return value === undefined ? undefined : decodeXmlText(value);
+  if (value === undefined) return undefined;
+  try {
+    return decodeXmlText(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -114,11 +121,22 @@ export function errorIn200(body: string, context: ErrorContext): FusioError | un
 
 /**
  * The body text of a 2xx response to a call that can still fail after its 200 was sent
- * (CopyObject, UploadPartCopy, CompleteMultipartUpload); throws the `<Error>` it holds.
+ * (CopyObject, UploadPartCopy, CompleteMultipartUpload); throws the `<Error>` it holds. Success
+ * means a well-formed document whose root is `root` (e.g. `CompleteMultipartUploadResult`):
+ * anything else (an `<Error>` cut short, garbage, an empty body) rejects `Remote`, so the caller
+ * treats the call as failed (a multipart upload is then aborted). The body is read up to
+ * `RESULT_BODY_LIMIT` bytes.
  */
-export async function successBodyText(response: HttpResponse, context: ErrorContext): Promise<string> {
-  const text = await bodyText(response.body);
+export async function successBodyText(response: HttpResponse, root: string, context: ErrorContext): Promise<string> {
+  const text = await readBoundedText(response.body, RESULT_BODY_LIMIT, `the ${root} answer`, context);
   const failure = errorIn200(text, context);
   if (failure) throw failure;
+  let name: string | undefined;
+  try {
+    name = localName(parseXml(text).name);
+  } catch (error) {
+    throw invalidAnswer(`the answer is not a well-formed ${root}`, context, error);
+  }
+  if (name !== root) throw invalidAnswer(`the answer is not a ${root}`, context);
   return text;
 }
