@@ -40,16 +40,23 @@ export function remoteError(
   };
   const what = [short.code, short.message].filter((part) => part !== undefined && part !== "").join(": ");
   const id = short.requestId ? ` (request id ${short.requestId})` : "";
-  const fallback =
-    details.status >= 300 && details.status < 400
-      ? `the server redirected the request (status ${details.status}); fusio does not follow redirects`
-      : "the server answered with an error";
-  return new FusioError(kind, `${what || fallback}${id}`, {
+  return new FusioError(kind, `${what || fallbackMessage(details.status)}${id}`, {
     ...context,
     status: details.status,
     retryable,
     cause: short,
   });
+}
+
+/** What an error response without a code or message says by its status alone (a HEAD has no body). */
+function fallbackMessage(status: number): string {
+  if (status >= 300 && status < 400) {
+    return `the server redirected the request (status ${status}); fusio does not follow redirects`;
+  }
+  if (status === 401 || status === 403) {
+    return `access denied (status ${status}): check the credentials and the bucket's or container's access policy`;
+  }
+  return `the server answered with status ${status}`;
 }
 
 /**

@@ -74,6 +74,8 @@ export class S3Client {
   /** `host[:port]` of the requests (the bucket's own host in virtual-hosted style). */
   readonly #host: string;
   readonly #basePath: string;
+  /** A HeadBucket found the bucket (see {@link bucketExists}). */
+  #bucketSeen = false;
 
   constructor(options: S3FsOptions) {
     const context = { op: "new S3Fs", backend: "s3" };
@@ -137,6 +139,24 @@ export class S3Client {
   /** PUT of a whole object; resolves to its ETag (see {@link putObject}). */
   put(key: string, body: Uint8Array, options: PutOptions): Promise<string> {
     return putObject(this, key, body, options);
+  }
+
+  /**
+   * Whether the bucket exists, asked once with a [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html):
+   * a HEAD of an object answers 404 without a body, which does not tell a missing bucket from a
+   * missing key. Anything but a 404 (e.g. 403 without ListBucket permission) counts as existing.
+   */
+  async bucketExists(context: ErrorContext, signal: AbortSignalLike | undefined): Promise<boolean> {
+    if (this.#bucketSeen) return true;
+    const status = await this.send(
+      { method: "HEAD", idempotent: true, context, signal, accept: [404] },
+      async (response) => {
+        await discardBody(response.body);
+        return response.status;
+      },
+    ).catch((error: unknown) => (FusioError.is(error, "Aborted") ? Promise.reject(error) : 200));
+    if (status !== 404) this.#bucketSeen = true;
+    return status !== 404;
   }
 
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
