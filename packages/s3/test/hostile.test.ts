@@ -136,8 +136,10 @@ describe.each(clients)("with %s", (_name, makeClient) => {
       expect((await failure(fs.open("k"))).kind).toBe("Remote");
     });
 
-    it.each([String(2 ** 60), "-5", "12abc", "1e3"])("a HEAD Content-Length of %s rejects Remote", async (length) => {
-      onKey("k", (_request, response) => send(response, 200, { "content-length": length, etag: '"e"' }));
+    // A malformed Content-Length ("-5", "1e3") never gets past an HTTP/1.1 parser (the clients
+    // reject it); one too large for a safe integer does, and the property test covers the rest.
+    it("a HEAD Content-Length of 2^60 rejects Remote", async () => {
+      onKey("k", (_request, response) => send(response, 200, { "content-length": String(2 ** 60), etag: '"e"' }));
       expect((await failure(fs.stat("k"))).kind).toBe("Remote");
     });
 
@@ -399,8 +401,8 @@ describe.each(clients)("with %s", (_name, makeClient) => {
     it("a missing bucket says NoSuchBucket on open and stat, though a HEAD 404 has no body", async () => {
       const http = makeClient();
       const other = new S3Fs({ bucket: "nobucket", endpoint: server.url, anonymous: true, ...(http && { http }) });
-      for (const call of [other.open("k"), other.stat("k")]) {
-        const error = await failure(call);
+      for (const call of [() => other.open("k"), () => other.stat("k")]) {
+        const error = await failure(call());
         expect(error.kind).toBe("NotFound");
         expect(error.message).toMatch(/NoSuchBucket/);
       }
