@@ -80,6 +80,7 @@ export class S3Fs implements CasFs {
     if (open.syncOnClose === "all") throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
     // A handle that replaces a possibly missing object needs no HEAD.
     const head = open.create && open.truncate ? undefined : await this.#client.head(key.raw, context, options.signal);
+    // A 404 HEAD has no body: once per client, a HeadBucket tells a missing bucket apart.
     if (head === undefined && !open.create) throw await noSuchObject(this.#client, context, options.signal);
     return new S3File(this.#client, key, open, head);
   }
@@ -88,7 +89,8 @@ export class S3Fs implements CasFs {
     const { path: key, context } = keyCall("stat", path, options?.signal);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const head = await this.#client.head(key.raw, context, options?.signal);
-    if (head === undefined) throw await noSuchObject(this.#client, context, options?.signal);
+    // No HeadBucket here (see `open`): `stat` is how `exists` asks, and it stays one request.
+    if (head === undefined) throw new FusioError("NotFound", "no such object", context);
     return objectMeta(key, head);
   }
 
