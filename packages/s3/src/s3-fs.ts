@@ -20,7 +20,6 @@ import {
 } from "@fusio/core";
 import { discardBody } from "@fusio/http/body";
 import { S3Client } from "./internal/client.ts";
-import { noSuchObject } from "./internal/head.ts";
 import { lazy } from "./internal/lazy.ts";
 import { listObjects, objectMeta } from "./internal/list.ts";
 import type { S3FsOptions } from "./options.ts";
@@ -81,7 +80,7 @@ export class S3Fs implements CasFs {
     // A handle that replaces a possibly missing object needs no HEAD.
     const head = open.create && open.truncate ? undefined : await this.#client.head(key.raw, context, options.signal);
     // A 404 HEAD has no body: once per client, a HeadBucket tells a missing bucket apart.
-    if (head === undefined && !open.create) throw await noSuchObject(this.#client, context, options.signal);
+    if (head === undefined && !open.create) throw await this.#client.noSuchObject(context, options.signal);
     return new S3File(this.#client, key, open, head);
   }
 

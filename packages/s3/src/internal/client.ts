@@ -17,9 +17,12 @@ import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
-import { s3Error } from "./errors.ts";
 import { headObject, type ObjectHead } from "./head.ts";
+import { lazy } from "./lazy.ts";
 import { type PutOptions, putObject } from "./put.ts";
+
+/** The S3 error-code table and body reader, loaded at the first error answer. */
+const errorsModule = lazy(() => import("./errors.ts"));
 
 let stampSecond = -1;
 let stamp = "";
@@ -74,8 +77,6 @@ export class S3Client {
   /** `host[:port]` of the requests (the bucket's own host in virtual-hosted style). */
   readonly #host: string;
   readonly #basePath: string;
-  /** A HeadBucket found the bucket (see {@link bucketExists}). */
-  #bucketSeen = false;
 
   constructor(options: S3FsOptions) {
     const context = { op: "new S3Fs", backend: "s3" };
@@ -142,21 +143,11 @@ export class S3Client {
   }
 
   /**
-   * Whether the bucket exists, asked once with a [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html):
-   * a HEAD of an object answers 404 without a body, which does not tell a missing bucket from a
-   * missing key. Anything but a 404 (e.g. 403 without ListBucket permission) counts as existing.
+   * The error for a HEAD of an object that found nothing: `NotFound`, naming `NoSuchBucket` when
+   * the bucket is what is missing (see `noSuchObject`, loaded with the error table).
    */
-  async bucketExists(context: ErrorContext, signal: AbortSignalLike | undefined): Promise<boolean> {
-    if (this.#bucketSeen) return true;
-    const status = await this.send(
-      { method: "HEAD", idempotent: true, context, signal, accept: [404] },
-      async (response) => {
-        await discardBody(response.body);
-        return response.status;
-      },
-    ).catch((error: unknown) => (FusioError.is(error, "Aborted") ? Promise.reject(error) : 200));
-    if (status !== 404) this.#bucketSeen = true;
-    return status !== 404;
+  async noSuchObject(context: ErrorContext, signal: AbortSignalLike | undefined): Promise<FusioError> {
+    return (await errorsModule()).noSuchObject(this, context, signal);
   }
 
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
@@ -194,7 +185,7 @@ export class S3Client {
           }
         }
         const text = call.method === "HEAD" ? "" : await errorBodyText(response.body);
-        throw s3Error(response.status, response.headers, text, call.context);
+        throw (await errorsModule()).s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );

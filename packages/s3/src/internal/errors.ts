@@ -1,8 +1,8 @@
-import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
-import { invalidAnswer, parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
-import { RESULT_BODY_LIMIT, readBoundedText } from "@fusio/http/bounded-body";
-import { localName, parseXml } from "@fusio/http/xml";
+import { type AbortSignalLike, type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
+import { discardBody } from "@fusio/http/body";
 import { decodeXmlText } from "@fusio/http/xml-text";
+import type { S3Client } from "./client.ts";
 
 /** S3 error codes and the kind each maps to; `true` marks codes worth retrying. */
 const CODES: Readonly<Record<string, readonly [ErrorKind, boolean]>> = {
@@ -119,24 +119,34 @@ export function errorIn200(body: string, context: ErrorContext): FusioError | un
   return s3Error(500, { get: () => null }, body, context);
 }
 
+/** Clients whose bucket a HeadBucket found: they need not ask again. */
+const bucketsFound = new WeakSet<S3Client>();
+
 /**
- * The body text of a 2xx response to a call that can still fail after its 200 was sent
- * (CopyObject, UploadPartCopy, CompleteMultipartUpload); throws the `<Error>` it holds. Success
- * means a well-formed document whose root is `root` (e.g. `CompleteMultipartUploadResult`):
- * anything else (an `<Error>` cut short, garbage, an empty body) rejects `Remote`, so the caller
- * treats the call as failed (a multipart upload is then aborted). The body is read up to
- * `RESULT_BODY_LIMIT` bytes.
+ * The error for a HEAD of an object that found nothing: `NotFound`, naming `NoSuchBucket` when the
+ * bucket itself is missing. A HEAD's 404 has no body to tell, so a
+ * [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) asks, once per
+ * client; any answer but 404 (e.g. 403 without ListBucket permission) counts as found.
  */
-export async function successBodyText(response: HttpResponse, root: string, context: ErrorContext): Promise<string> {
-  const text = await readBoundedText(response.body, RESULT_BODY_LIMIT, `the ${root} answer`, context);
-  const failure = errorIn200(text, context);
-  if (failure) throw failure;
-  let name: string | undefined;
-  try {
-    name = localName(parseXml(text).name);
-  } catch (error) {
-    throw invalidAnswer(`the answer is not a well-formed ${root}`, context, error);
+export async function noSuchObject(
+  client: S3Client,
+  context: ErrorContext,
+  signal: AbortSignalLike | undefined,
+): Promise<FusioError> {
+  if (!bucketsFound.has(client)) {
+    const status = await client
+      .send({ method: "HEAD", idempotent: true, context, signal, accept: [404] }, async (response) => {
+        await discardBody(response.body);
+        return response.status;
+      })
+      .catch((error: unknown) => (FusioError.is(error, "Aborted") ? Promise.reject(error) : 200));
+    if (status === 404) {
+      return new FusioError("NotFound", `NoSuchBucket: the bucket ${JSON.stringify(client.bucket)} does not exist`, {
+        ...context,
+        status: 404,
+      });
+    }
+    bucketsFound.add(client);
   }
-  if (name !== root) throw invalidAnswer(`the answer is not a ${root}`, context);
-  return text;
+  return new FusioError("NotFound", "no such object", context);
 }

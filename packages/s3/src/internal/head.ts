@@ -45,22 +45,6 @@ export function headObject(
 }
 
 /**
- * The error for a HEAD that found nothing: `NotFound`, saying `NoSuchBucket` when the bucket
- * itself is missing (the 404 of a HEAD has no body to say so).
- */
-export async function noSuchObject(
-  client: S3Client,
-  context: ErrorContext,
-  signal: AbortSignalLike | undefined,
-): Promise<FusioError> {
-  if (await client.bucketExists(context, signal)) return new FusioError("NotFound", "no such object", context);
-  return new FusioError("NotFound", `NoSuchBucket: the bucket ${JSON.stringify(client.bucket)} does not exist`, {
-    ...context,
-    status: 404,
-  });
-}
-
-/**
  * What a HEAD's headers say. The size is the `Content-Length`, which must be there (a HEAD
  * without it says nothing about the size, which is not 0) and be a length; an unreadable
  * `Last-Modified` is left out.

@@ -5,7 +5,8 @@ import { RESULT_BODY_LIMIT, readBoundedText } from "@fusio/http/bounded-body";
 import { parseXml, xmlText } from "@fusio/http/xml";
 import { escapeXml } from "@fusio/http/xml-text";
 import type { S3Client } from "./client.ts";
-import { errorIn200, successBodyText } from "./errors.ts";
+import { errorIn200 } from "./errors.ts";
+import { successBodyText } from "./success.ts";
 
 /** The multipart calls of one upload. Each links its API reference. */
 export class MultipartUpload {
