@@ -62,10 +62,11 @@ describe("redirects are never followed, so credentials stay on the configured or
     ["UndiciHttpClient on a redirect-following dispatcher", () => new UndiciHttpClient({ dispatcher: followingAgent })],
   ];
 
-  it.each(clients.flatMap(([name, make]) => [301, 302, 303, 307, 308].map((status) => [name, make, status] as const)))(
-    "%s returns a %s to another origin as it is",
-    async (_name, make, status) => {
+  it.each(clients.flatMap(([name, make]) => [301, 302, 303, 307, 308].map((status) => [name, status, make] as const)))(
+    "%s returns a %i to another origin as it is",
+    async (_name, status, make) => {
       const client = make();
+      const before = elsewhere.requests.length;
       const response = await client.send({
         method: "GET",
         url: `${origin.url}/${status}`,
@@ -75,7 +76,7 @@ describe("redirects are never followed, so credentials stay on the configured or
       for await (const _ of response.body) {
         // drained
       }
-      expect(elsewhere.requests.length).toBe(0);
+      expect(elsewhere.requests.length).toBe(before);
     },
   );
 });
