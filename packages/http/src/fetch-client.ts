@@ -53,11 +53,11 @@ export interface FetchHttpClientOptions {
  * The portable {@link HttpClient}: WHATWG `fetch`, so it runs in Node, Bun, Deno, browsers and
  * Workers. Transport failures reject `Io` (retryable), the caller's abort rejects `Aborted`, a
  * stall longer than the `timeout` option rejects `Timeout`; HTTP error statuses resolve
- * normally. Bodies stream both ways: a chunk iterable is pulled one chunk at a time as the
+ * normally, and redirects are returned, never followed (see `FetchHttpClientOptions.redirect`).
+ * Bodies stream both ways: a chunk iterable is pulled one chunk at a time as the
  * socket drains, and the response is read as it arrives (a small one of known length is read
  * whole, which costs less); stopping early (`break` / `return()`) cancels the stream and
- * releases the connection. Redirects are never followed (see `FetchHttpClientOptions.redirect`).
- * The client asks for `identity` encoding unless the request names an
+ * releases the connection. The client asks for `identity` encoding unless the request names an
  * `accept-encoding`, so the body is the stored bytes. No URL (which may hold a signature)
  * appears in its errors.
  *
