@@ -1,4 +1,5 @@
 import { type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
+import { excerpt } from "./answer.ts";
 
 /**
  * What a remote backend learned from an error response, kept as the `cause` of the
@@ -20,7 +21,9 @@ export interface RemoteErrorDetails {
 
 /**
  * A `FusioError` for an HTTP error response, with {@link RemoteErrorDetails} as its cause.
- * `retryable` defaults to true for `RateLimited` and `Timeout` (as `FusioError` does).
+ * `retryable` defaults to true for `RateLimited` and `Timeout` (as `FusioError` does). The
+ * server's code, message and request id are cut to short excerpts (`EXCERPT_LENGTH`), in the
+ * message and in the details. A 3xx without a message says that fusio does not follow redirects.
  */
 export function remoteError(
   kind: ErrorKind,
@@ -28,14 +31,32 @@ export function remoteError(
   context: ErrorContext,
   retryable?: boolean,
 ): FusioError {
-  const what = [details.code, details.message].filter((part) => part !== undefined && part !== "").join(": ");
-  const id = details.requestId ? ` (request id ${details.requestId})` : "";
-  return new FusioError(kind, `${what || "the server answered with an error"}${id}`, {
+  const cut = (text: string | undefined): string | undefined => (text === undefined ? undefined : excerpt(text));
+  const short: RemoteErrorDetails = {
+    ...details,
+    code: cut(details.code),
+    message: cut(details.message),
+    requestId: cut(details.requestId),
+  };
+  const what = [short.code, short.message].filter((part) => part !== undefined && part !== "").join(": ");
+  const id = short.requestId ? ` (request id ${short.requestId})` : "";
+  return new FusioError(kind, `${what || fallbackMessage(details.status)}${id}`, {
     ...context,
     status: details.status,
     retryable,
-    cause: details,
+    cause: short,
   });
+}
+
+/** What an error response without a code or message says by its status alone (a HEAD has no body). */
+function fallbackMessage(status: number): string {
+  if (status >= 300 && status < 400) {
+    return `the server redirected the request (status ${status}); fusio does not follow redirects`;
+  }
+  if (status === 401 || status === 403) {
+    return `access denied (status ${status}): check the credentials and the bucket's or container's access policy`;
+  }
+  return `the server answered with status ${status}`;
 }
 
 /**

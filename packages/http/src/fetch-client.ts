@@ -30,15 +30,17 @@ export interface FetchHttpClientOptions {
    */
   timeout?: number | undefined;
   /**
-   * `"manual"` returns 3xx answers to the caller instead of following them (what a storage
-   * client wants: a signed request is not valid elsewhere). Default `"follow"`, because in
-   * browsers a manual redirect is an opaque response with status 0. `"error"` rejects a 3xx
-   * answer as a transport error (`Io`, losing e.g. S3's PermanentRedirect message); in Node it
-   * is also the one mode in which fetch does not clone the request, i.e. does not copy each
-   * request body a second time (measured on a 1 GiB S3 upload: peak memory 141 MiB above
-   * baseline instead of 180-215 MiB).
+   * What a 3xx answer does; the client never follows one, so credentials (`authorization`, a
+   * session token, a SAS query, a bearer token) never reach another host. `"manual"` (the
+   * default) returns it to the caller, whose error then names the redirect (S3's
+   * PermanentRedirect message says which endpoint to use). In a browser, where a manual redirect
+   * is an opaque response of status 0, it rejects `Remote`. `"error"` rejects every 3xx as a
+   * transport error (`Io`, losing the server's message); in Node it is also the one mode in which
+   * fetch does not clone the request, i.e. does not copy each request body a second time
+   * (measured on a 1 GiB S3 upload: peak memory 141 MiB above baseline instead of 180-215 MiB).
+   * `"follow"`, which fetch would apply to any origin, is not accepted (it means `"manual"`).
    */
-  redirect?: "follow" | "manual" | "error" | undefined;
+  redirect?: "manual" | "error" | undefined;
   /** The backend named in errors, e.g. `"bun"`. */
   backend?: string | undefined;
   /**
@@ -53,7 +55,8 @@ export interface FetchHttpClientOptions {
  * The portable {@link HttpClient}: WHATWG `fetch`, so it runs in Node, Bun, Deno, browsers and
  * Workers. Transport failures reject `Io` (retryable), the caller's abort rejects `Aborted`, a
  * stall longer than the `timeout` option rejects `Timeout`; HTTP error statuses resolve
- * normally. Bodies stream both ways: a chunk iterable is pulled one chunk at a time as the
+ * normally, and redirects are returned, never followed (see `FetchHttpClientOptions.redirect`).
+ * Bodies stream both ways: a chunk iterable is pulled one chunk at a time as the
  * socket drains, and the response is read as it arrives (a small one of known length is read
  * whole, which costs less); stopping early (`break` / `return()`) cancels the stream and
  * releases the connection. The client asks for `identity` encoding unless the request names an
@@ -73,7 +76,7 @@ export class FetchHttpClient implements HttpClient {
   readonly enforcesTimeout = true;
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #init: Readonly<Record<string, unknown>> | undefined;
-  readonly #redirect: "follow" | "manual" | "error";
+  readonly #redirect: "manual" | "error";
   readonly #backend: string | undefined;
   readonly #transportError: (error: unknown, context: ErrorContext) => FusioError;
 
@@ -85,7 +88,7 @@ export class FetchHttpClient implements HttpClient {
     this.timeout = timeout;
     this.#fetch = options.fetch;
     this.#init = options.init;
-    this.#redirect = options.redirect ?? "follow";
+    this.#redirect = redirectMode(options.redirect);
     this.#backend = options.backend;
     this.#transportError = options.transportError ?? transportError;
   }
@@ -125,8 +128,28 @@ export class FetchHttpClient implements HttpClient {
       exchange.sending = false;
       exchange.disarm();
     }
+    refuseOpaqueRedirect(response, exchange, context);
     return { status: response.status, headers: response.headers, body: responseBody(response, exchange) };
   }
+}
+
+/** The redirect mode handed to fetch: never `"follow"` (see `FetchHttpClientOptions.redirect`). */
+function redirectMode(option: string | undefined): "manual" | "error" {
+  return option === "error" ? "error" : "manual";
+}
+
+/**
+ * A browser hides a redirect answered to `redirect: "manual"` (status 0, no headers, no body):
+ * reject it as what it is instead of handing the caller a status 0.
+ */
+function refuseOpaqueRedirect(response: Response, exchange: Exchange, context: ErrorContext): void {
+  if (response.type !== "opaqueredirect") return;
+  exchange.finish();
+  throw new FusioError(
+    "Remote",
+    "the server redirected the request; fusio does not follow redirects, so credentials stay on the configured origin",
+    context,
+  );
 }
 
 /** The shorter of two timeouts, where 0 or undefined is none. */

@@ -1,5 +1,14 @@
+export { EXCERPT_LENGTH, excerpt, invalidAnswer, missingHeader, parseAnswer, parseLength } from "./answer.ts";
 export { bodyText, concatBytes, discardBody, readBodyInto } from "./body.ts";
-export { collectBody } from "./collect.ts";
+export {
+  ERROR_BODY_LIMIT,
+  errorBodyText,
+  LIST_PAGE_LIMIT,
+  RESULT_BODY_LIMIT,
+  readBounded,
+  readBoundedText,
+} from "./bounded-body.ts";
+export { collectBody, collectExactly } from "./collect.ts";
 export { defaultHttpClient } from "./default-client.ts";
 export { parseRetryAfter, type RemoteErrorDetails, remoteError } from "./errors.ts";
 export { FetchHttpClient, type FetchHttpClientOptions } from "./fetch-client.ts";

@@ -24,10 +24,18 @@ export interface UndiciHttpClientOptions {
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
+ * `request()` follows no redirect by itself; a given dispatcher composed with undici's redirect
+ * interceptor would, to any origin and with the request's credentials. Its per-request
+ * `maxRedirections: 0` (what undici's own fetch passes) turns it off: a 3xx is returned as is.
+ */
+const NO_REDIRECTS = { maxRedirections: 0 } as unknown as Record<string, never>;
+
+/**
  * An `HttpClient` on undici's `request()`, for Node: a keep-alive connection pool per origin,
  * streaming request and response bodies, and buffer bodies written to the socket without a
  * copy. It is what `defaultHttpClient()` gives on Node; construct one yourself to tune the
- * pool or the timeouts.
+ * pool or the timeouts. Redirects are never followed: a 3xx is returned to the caller, so
+ * credentials never leave the origin they were meant for.
  *
  * ```ts
  * import { UndiciHttpClient } from "@fusio/http/undici-client";
@@ -83,6 +91,7 @@ export class UndiciHttpClient implements HttpClient {
         // Null leaves the dispatcher's own timeouts.
         headersTimeout: timeout ? shorter(timeout, this.#headersTimeout) : null,
         bodyTimeout: timeout ? shorter(timeout, this.#bodyTimeout) : null,
+        ...NO_REDIRECTS,
       });
     } catch (error) {
       throw signal?.aborted ? abortError(signal, context) : fromNetworkError(error, context);

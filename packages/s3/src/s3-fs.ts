@@ -79,14 +79,16 @@ export class S3Fs implements CasFs {
     if (open.syncOnClose === "all") throw new FusioError("Unsupported", "S3 supports sync level 'data' only", context);
     // A handle that replaces a possibly missing object needs no HEAD.
     const head = open.create && open.truncate ? undefined : await this.#client.head(key.raw, context, options.signal);
-    if (head === undefined && !open.create) throw new FusioError("NotFound", "no such object", context);
+    // A 404 HEAD has no body: once per client, a HeadBucket tells a missing bucket apart.
+    if (head === undefined && !open.create) throw await this.#client.noSuchObject(context, options.signal);
     return new S3File(this.#client, key, open, head);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
-    const { path: key, context } = beginCall(BACKEND, "stat", path, options?.signal);
+    const { path: key, context } = keyCall("stat", path, options?.signal);
     if (key.isRoot) return { path: key, size: 0, isDirectory: true };
     const head = await this.#client.head(key.raw, context, options?.signal);
+    // No HeadBucket here (see `open`): `stat` is how `exists` asks, and it stays one request.
     if (head === undefined) throw new FusioError("NotFound", "no such object", context);
     return objectMeta(key, head);
   }
@@ -97,7 +99,7 @@ export class S3Fs implements CasFs {
    * are merged into one key-ordered stream.
    */
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
-    const { path: base, context } = beginCall(BACKEND, "list", dir, options.signal);
+    const { path: base, context } = keyCall("list", dir, options.signal);
     const listing = { recursive: options.recursive === true, pageSize: this.#pageSize };
     yield* listObjects(this.#client, base, listing, context, options.signal);
   }
@@ -160,9 +162,24 @@ export class S3Fs implements CasFs {
   }
 }
 
-/** {@link beginCall} for a call on one object: the root, which is no object, is refused. */
+/**
+ * {@link beginCall}, with a clear word for a URL given as a path (`s3://bucket/key`): paths are
+ * keys inside the configured bucket.
+ */
+function keyCall(op: string, path: Path | string, signal: AbortSignalLike | undefined): FsCall {
+  if (typeof path === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    throw new FusioError(
+      "InvalidPath",
+      "a path is a key inside the configured bucket, not a URL: drop the `s3://bucket/` part",
+      { op, path, backend: BACKEND },
+    );
+  }
+  return beginCall(BACKEND, op, path, signal);
+}
+
+/** {@link keyCall} for a call on one object: the root, which is no object, is refused. */
 function objectCall(op: string, path: Path | string, signal: AbortSignalLike | undefined): FsCall {
-  const call = beginCall(BACKEND, op, path, signal);
+  const call = keyCall(op, path, signal);
   if (call.path.isRoot) throw new FusioError("IsADirectory", "the root is not an object", call.context);
   return call;
 }

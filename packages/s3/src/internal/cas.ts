@@ -1,7 +1,7 @@
 // The conditional-write pair of `S3Fs` (`loadWithTag`, `putConditional`), loaded at its first use.
 import type { AbortSignalLike, CasCondition, ErrorContext, PutConditionalOptions } from "@fusio/core";
-import { FusioError } from "@fusio/core";
-import { collectBody } from "@fusio/http";
+import { collectBody, collectExactly } from "@fusio/http";
+import { parseLength } from "@fusio/http/answer";
 import { discardBody } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
 import { ifMatchValue } from "./headers.ts";
@@ -18,11 +18,11 @@ export function loadWithTag(
       await discardBody(response.body);
       return undefined;
     }
-    const length = Number(response.headers.get("content-length") ?? Number.NaN);
-    const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
-    if (!Number.isNaN(length) && data.length !== length) {
-      throw new FusioError("Io", "the body ended early", { ...context, retryable: true });
-    }
+    const declared = response.headers.get("content-length");
+    const data =
+      declared === null
+        ? await collectBody(response.body)
+        : await collectExactly(response.body, parseLength(declared, "Content-Length", context), context);
     return { data, tag: response.headers.get("etag") ?? "" };
   });
 }

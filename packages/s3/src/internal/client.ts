@@ -6,7 +6,9 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http/body";
+import { invalidAnswer } from "@fusio/http/answer";
+import { discardBody } from "@fusio/http/body";
+import { errorBodyText } from "@fusio/http/bounded-body";
 import { defaultHttpClient } from "@fusio/http/default-client";
 import { type RetryOptions, withRetry } from "@fusio/http/retry";
 import { sendRequest } from "@fusio/http/send";
@@ -15,9 +17,12 @@ import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
-import { s3Error } from "./errors.ts";
 import { headObject, type ObjectHead } from "./head.ts";
+import { lazy } from "./lazy.ts";
 import { type PutOptions, putObject } from "./put.ts";
+
+/** The S3 error-code table and body reader, loaded at the first error answer. */
+const errorsModule = lazy(() => import("./errors.ts"));
 
 let stampSecond = -1;
 let stamp = "";
@@ -137,6 +142,14 @@ export class S3Client {
     return putObject(this, key, body, options);
   }
 
+  /**
+   * The error for a HEAD of an object that found nothing: `NotFound`, naming `NoSuchBucket` when
+   * the bucket is what is missing (see `noSuchObject`, loaded with the error table).
+   */
+  async noSuchObject(context: ErrorContext, signal: AbortSignalLike | undefined): Promise<FusioError> {
+    return (await errorsModule()).noSuchObject(this, context, signal);
+  }
+
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
   copySource(key: string): string {
     return `/${encodeKey(this.bucket)}/${encodeKey(key)}`;
@@ -146,7 +159,9 @@ export class S3Client {
    * Sends `call` (signed afresh on every try) and hands a successful response to `handle`
    * (which reads or discards its body; when it throws, the body is released here),
    * inside the retry loop: a retryable failure while reading the body (reset, truncation,
-   * stall) repeats the whole call. Error statuses become `FusioError`s from the XML body.
+   * stall) repeats the whole call. Error statuses become `FusioError`s from the first
+   * `ERROR_BODY_LIMIT` bytes of the XML body. Whatever a handler throws that is not a `FusioError`
+   * (a parser's `RangeError` or `URIError`) rejects `Remote`: no raw exception leaves a call.
    */
   send<T>(call: S3Call, handle: (response: HttpResponse) => T | Promise<T>): Promise<T> {
     return withRetry(
@@ -166,11 +181,11 @@ export class S3Client {
           } catch (error) {
             // A handler that gives up on a response releases its connection here.
             await discardBody(response.body);
-            throw error;
+            throw FusioError.is(error) ? error : invalidAnswer("the answer is malformed", call.context, error);
           }
         }
-        const text = call.method === "HEAD" ? "" : await bodyText(response.body).catch(() => "");
-        throw s3Error(response.status, response.headers, text, call.context);
+        const text = call.method === "HEAD" ? "" : await errorBodyText(response.body);
+        throw (await errorsModule()).s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );

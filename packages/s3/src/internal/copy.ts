@@ -2,10 +2,10 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
 import { MAX_COPY_PART, MAX_PARTS } from "../options.ts";
 import type { S3Client } from "./client.ts";
-import { successBodyText } from "./errors.ts";
 import type { ObjectHead } from "./head.ts";
 import { preserved } from "./headers.ts";
 import { copyRanges, MultipartUpload } from "./multipart.ts";
+import { successBodyText } from "./success.ts";
 
 /**
  * [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) up to
@@ -28,7 +28,7 @@ export async function copyObject(
     // RGW Pacific reads CopyObject's guard under another name (see `S3Compat.copyIfMatchHeader`).
     if (client.compat.copyIfMatchHeader) headers["x-amz-copy-if-match"] = head.etag;
     await client.send({ method: "PUT", key: target, headers, idempotent: true, context, signal }, async (response) => {
-      await successBodyText(response, context);
+      await successBodyText(response, "CopyObjectResult", context);
     });
     return;
   }

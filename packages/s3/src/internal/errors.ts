@@ -1,7 +1,8 @@
-import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
+import { type AbortSignalLike, type ErrorContext, type ErrorKind, FusioError } from "@fusio/core";
 import { parseRetryAfter, type RemoteErrorDetails, remoteError } from "@fusio/http";
-import { bodyText } from "@fusio/http/body";
+import { discardBody } from "@fusio/http/body";
 import { decodeXmlText } from "@fusio/http/xml-text";
+import type { S3Client } from "./client.ts";
 
 /** S3 error codes and the kind each maps to; `true` marks codes worth retrying. */
 const CODES: Readonly<Record<string, readonly [ErrorKind, boolean]>> = {
@@ -60,7 +61,8 @@ function kindOfStatus(status: number): readonly [ErrorKind, boolean] {
 /**
  * Code, Message and RequestId of an S3 `<Error>` document, or undefined when `body` is not one.
  * The document is flat (text leaves under the root), so its leaves are looked up, not parsed
- * into a tree.
+ * into a tree. A leaf whose text cannot be decoded (a character reference outside Unicode) is
+ * left out: the status still tells the kind.
  */
 export function parseErrorBody(body: string): { code?: string; message?: string; requestId?: string } | undefined {
   // The first element that is not a declaration, comment or processing instruction.
@@ -75,10 +77,15 @@ export function parseErrorBody(body: string): { code?: string; message?: string;
   return details;
 }
 
-/** The decoded text of the first `<name>` leaf in `xml`. */
+/** The decoded text of the first `<name>` leaf in `xml`; undefined when absent or undecodable. */
 function leaf(xml: string, name: string): string | undefined {
   const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-  return value === undefined ? undefined : decodeXmlText(value);
+  if (value === undefined) return undefined;
+  try {
+    return decodeXmlText(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -112,13 +119,34 @@ export function errorIn200(body: string, context: ErrorContext): FusioError | un
   return s3Error(500, { get: () => null }, body, context);
 }
 
+/** Clients whose bucket a HeadBucket found: they need not ask again. */
+const bucketsFound = new WeakSet<S3Client>();
+
 /**
- * The body text of a 2xx response to a call that can still fail after its 200 was sent
- * (CopyObject, UploadPartCopy, CompleteMultipartUpload); throws the `<Error>` it holds.
+ * The error for a HEAD of an object that found nothing: `NotFound`, naming `NoSuchBucket` when the
+ * bucket itself is missing. A HEAD's 404 has no body to tell, so a
+ * [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) asks, once per
+ * client; any answer but 404 (e.g. 403 without ListBucket permission) counts as found.
  */
-export async function successBodyText(response: HttpResponse, context: ErrorContext): Promise<string> {
-  const text = await bodyText(response.body);
-  const failure = errorIn200(text, context);
-  if (failure) throw failure;
-  return text;
+export async function noSuchObject(
+  client: S3Client,
+  context: ErrorContext,
+  signal: AbortSignalLike | undefined,
+): Promise<FusioError> {
+  if (!bucketsFound.has(client)) {
+    const status = await client
+      .send({ method: "HEAD", idempotent: true, context, signal, accept: [404] }, async (response) => {
+        await discardBody(response.body);
+        return response.status;
+      })
+      .catch((error: unknown) => (FusioError.is(error, "Aborted") ? Promise.reject(error) : 200));
+    if (status === 404) {
+      return new FusioError("NotFound", `NoSuchBucket: the bucket ${JSON.stringify(client.bucket)} does not exist`, {
+        ...context,
+        status: 404,
+      });
+    }
+    bucketsFound.add(client);
+  }
+  return new FusioError("NotFound", "no such object", context);
 }

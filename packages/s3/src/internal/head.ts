@@ -1,4 +1,5 @@
 import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
+import { missingHeader, parseLength } from "@fusio/http/answer";
 import { discardBody } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
 
@@ -38,14 +39,25 @@ export function headObject(
           { ...context, status: 400 },
         );
       }
-      const headers = response.headers;
-      const lastModified = headers.get("last-modified");
-      return {
-        size: Number(headers.get("content-length") ?? 0),
-        etag: headers.get("etag") ?? "",
-        lastModified: lastModified ? new Date(lastModified) : undefined,
-        headers,
-      };
+      return parseHead(response.headers, context);
     },
   );
+}
+
+/**
+ * What a HEAD's headers say. The size is the `Content-Length`, which must be there (a HEAD
+ * without it says nothing about the size, which is not 0) and be a length; an unreadable
+ * `Last-Modified` is left out.
+ */
+export function parseHead(headers: HttpResponse["headers"], context: ErrorContext): ObjectHead {
+  const length = headers.get("content-length");
+  if (length === null) throw missingHeader("Content-Length", "the HEAD answer", context);
+  const modified = headers.get("last-modified");
+  const lastModified = modified ? new Date(modified) : undefined;
+  return {
+    size: parseLength(length, "Content-Length", context),
+    etag: headers.get("etag") ?? "",
+    lastModified: lastModified && !Number.isNaN(lastModified.getTime()) ? lastModified : undefined,
+    headers,
+  };
 }

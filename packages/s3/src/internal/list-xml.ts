@@ -1,4 +1,5 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
+import { invalidAnswer, parseAnswer, parseLength } from "@fusio/http/answer";
 import { decodeXmlText } from "@fusio/http/xml-text";
 
 /** One object of a ListObjectsV2 page. */
@@ -42,8 +43,17 @@ const text = (value: string): string =>
  * one match when laid out as S3 sends it (field by field otherwise), and the page-level fields
  * and common prefixes are looked up in what lies outside the entries, so a page of 1,000 keys is
  * not searched end to end for each of them.
+ *
+ * Every `Size` must be a length (else `Remote`); an unreadable `LastModified` is left out. Under
+ * `EncodingType=url`, a malformed percent-escape rejects `Remote`, and a key (or prefix) whose
+ * escapes are not UTF-8 is left out: decoded, it would name another key. A character reference
+ * outside Unicode rejects `Remote` too: whatever the text, the result is a page or a `FusioError`.
  */
 export function parseListPage(xml: string, context: ErrorContext): ListPage {
+  return parseAnswer("the list page", context, () => scanListPage(xml, context));
+}
+
+function scanListPage(xml: string, context: ErrorContext): ListPage {
   const notXml = (): FusioError =>
     new FusioError("Remote", "the list response is not XML", { ...context, retryable: true });
   const root = /<([A-Za-z_][^\s/>]*)/.exec(xml)?.[1];
@@ -67,11 +77,12 @@ export function parseListPage(xml: string, context: ErrorContext): ListPage {
       for (const [, name, value] of xml.slice(at, from).matchAll(FIELD)) fields[name as string] = value as string;
       ({ Key: key = "", LastModified: modified, ETag: etag, Size: size } = fields);
     }
+    const lastModified = modified ? new Date(modified) : undefined;
     objects.push({
       key: decodeXmlText(key),
-      size: Number(size ?? 0),
+      size: parseLength(size, "a listed Size", context),
       etag: etag === undefined ? undefined : text(etag),
-      lastModified: modified ? new Date(modified) : undefined,
+      lastModified: lastModified && !Number.isNaN(lastModified.getTime()) ? lastModified : undefined,
     });
   }
   outside += xml.slice(from);
@@ -81,11 +92,30 @@ export function parseListPage(xml: string, context: ErrorContext): ListPage {
     return value === undefined ? undefined : decodeXmlText(value);
   };
   const urlEncoded = leaf("EncodingType") === "url";
-  const decode = (value: string): string => (urlEncoded ? decodeURIComponent(value.replace(/\+/g, " ")) : value);
-  if (urlEncoded) for (const [i, object] of objects.entries()) objects[i] = { ...object, key: decode(object.key) };
-  const prefixes = [...outside.matchAll(/<CommonPrefixes>\s*<Prefix>([^<]*)</g)].map((match) =>
-    decode(decodeXmlText(match[1] as string)),
-  );
+  const decode = (value: string): string | undefined => (urlEncoded ? urlDecode(value, context) : value);
+  const keyed: ListedObject[] = [];
+  for (const object of objects) {
+    const key = decode(object.key);
+    if (key !== undefined) keyed.push(urlEncoded ? { ...object, key } : object);
+  }
+  const prefixes: string[] = [];
+  for (const match of outside.matchAll(/<CommonPrefixes>\s*<Prefix>([^<]*)</g)) {
+    const prefix = decode(decodeXmlText(match[1] as string));
+    if (prefix !== undefined) prefixes.push(prefix);
+  }
   const token = leaf("NextContinuationToken");
-  return { objects, prefixes, nextToken: leaf("IsTruncated") === "true" && token ? token : undefined };
+  return { objects: keyed, prefixes, nextToken: leaf("IsTruncated") === "true" && token ? token : undefined };
+}
+
+/**
+ * A key of an `EncodingType=url` page: `Remote` for a malformed escape, undefined for escapes
+ * that are not UTF-8 (the key cannot be named by a string without becoming another key).
+ */
+function urlDecode(value: string, context: ErrorContext): string | undefined {
+  if (/%(?![0-9A-Fa-f]{2})/.test(value)) throw invalidAnswer("a url-encoded key has a malformed escape", context);
+  try {
+    return decodeURIComponent(value.replace(/\+/g, " "));
+  } catch {
+    return undefined;
+  }
 }

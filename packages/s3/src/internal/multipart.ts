@@ -1,9 +1,12 @@
 import { type AbortSignalLike, type ErrorContext, FusioError } from "@fusio/core";
-import { bodyText, discardBody } from "@fusio/http/body";
+import { missingHeader } from "@fusio/http/answer";
+import { discardBody } from "@fusio/http/body";
+import { RESULT_BODY_LIMIT, readBoundedText } from "@fusio/http/bounded-body";
 import { parseXml, xmlText } from "@fusio/http/xml";
 import { escapeXml } from "@fusio/http/xml-text";
 import type { S3Client } from "./client.ts";
-import { errorIn200, successBodyText } from "./errors.ts";
+import { errorIn200 } from "./errors.ts";
+import { successBodyText } from "./success.ts";
 
 /** The multipart calls of one upload. Each links its API reference. */
 export class MultipartUpload {
@@ -31,7 +34,12 @@ export class MultipartUpload {
     const uploadId = await client.send(
       { method: "POST", key, query: { uploads: "" }, headers, idempotent: false, context, signal },
       async (response) => {
-        const text = await bodyText(response.body);
+        const text = await readBoundedText(
+          response.body,
+          RESULT_BODY_LIMIT,
+          "the CreateMultipartUpload answer",
+          context,
+        );
         const id = readXml(text, "UploadId");
         if (!id)
           throw errorIn200(text, context) ?? remoteFailure("CreateMultipartUpload returned no UploadId", context);
@@ -56,7 +64,7 @@ export class MultipartUpload {
       async (response) => {
         await discardBody(response.body);
         const etag = response.headers.get("etag");
-        if (!etag) throw remoteFailure("UploadPart returned no ETag", context);
+        if (!etag) throw missingHeader("ETag", "the UploadPart answer", context);
         return etag;
       },
     );
@@ -90,7 +98,7 @@ export class MultipartUpload {
         signal,
       },
       async (response) => {
-        const partEtag = readXml(await successBodyText(response, context), "ETag");
+        const partEtag = readXml(await successBodyText(response, "CopyPartResult", context), "ETag");
         if (!partEtag) throw remoteFailure("UploadPartCopy returned no ETag", context);
         return partEtag;
       },
@@ -100,6 +108,7 @@ export class MultipartUpload {
   /**
    * [CompleteMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html).
    * A 200 can still carry an `<Error>`: that is a failure, and retryable when the code says so.
+   * A 200 whose body is not a well-formed `CompleteMultipartUploadResult` is a failure too.
    */
   async complete(
     etags: readonly string[],
@@ -131,7 +140,7 @@ export class MultipartUpload {
         signal,
       },
       async (response) => {
-        await successBodyText(response, context);
+        await successBodyText(response, "CompleteMultipartUploadResult", context);
       },
     );
   }

@@ -1,36 +1,70 @@
 import type { AbortSignalLike, ErrorContext, HttpResponse } from "@fusio/core";
 import { FusioError } from "@fusio/core";
-import { collectBody } from "@fusio/http";
+import { collectBody, collectExactly } from "@fusio/http";
+import { excerpt, invalidAnswer, missingHeader, parseLength } from "@fusio/http/answer";
 import { discardBody, readBodyInto } from "@fusio/http/body";
 import type { S3Client } from "./client.ts";
 
-/** `Content-Range: bytes start-end/total` (total may be a star), or the star form of a 416. */
-const CONTENT_RANGE = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/;
-
-const contentRange = (response: HttpResponse): RegExpExecArray | null =>
-  CONTENT_RANGE.exec(response.headers.get("content-range")?.trim() ?? "");
+/** A 206's `Content-Range: bytes start-end/total`, checked (`total` undefined for `*`). */
+export interface ContentRange {
+  readonly start: number;
+  readonly end: number;
+  readonly total: number | undefined;
+}
 
 const eof = (context: ErrorContext, message: string): FusioError => new FusioError("UnexpectedEof", message, context);
 
 const remote = (context: ErrorContext, message: string): FusioError =>
-  new FusioError("Remote", `the server answered with ${message}`, context);
+  invalidAnswer(`the server answered with ${message}`, context);
 
 const truncated = (context: ErrorContext, got: number, wanted: number): FusioError =>
   new FusioError("Io", `the body ended after ${got} of ${wanted} bytes`, { ...context, retryable: true });
 
-/** The last byte of a 206 that must start at `pos` (its `Content-Range` is checked). */
-function rangeEnd(response: HttpResponse, pos: number, context: ErrorContext): number {
-  const match = contentRange(response);
-  if (match?.[2] === undefined || Number(match[1]) !== pos) throw remote(context, "another range than asked");
-  return Number(match[2]);
+/**
+ * The `Content-Range` of a 206: it must be there (a browser hides it unless the CORS rule exposes
+ * it) and hold lengths with `start <= end < total`, else `Remote`.
+ */
+export function parseContentRange(value: string | null, context: ErrorContext): ContentRange {
+  if (value === null) throw missingHeader("Content-Range", "the ranged GET's 206 answer", context);
+  const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim());
+  if (match === null) throw remote(context, `Content-Range ${JSON.stringify(excerpt(value, 64))}`);
+  const start = parseLength(match[1], "a Content-Range start", context);
+  const end = parseLength(match[2], "a Content-Range end", context);
+  const total = match[3] === "*" ? undefined : parseLength(match[3], "a Content-Range total", context);
+  if (end < start || (total !== undefined && end >= total)) {
+    throw remote(context, `an inconsistent Content-Range ${JSON.stringify(excerpt(value, 64))}`);
+  }
+  return { start, end, total };
+}
+
+/** The size a 416 names (`Content-Range: bytes * /size`, as AWS sends it), else undefined. */
+export function unsatisfiedRangeTotal(value: string | null, context: ErrorContext): number | undefined {
+  const total = /^bytes\s+\*\/(\d+)$/.exec(value?.trim() ?? "")?.[1];
+  return total === undefined ? undefined : parseLength(total, "a Content-Range total", context);
+}
+
+/** The `Content-Length` of a response when it has one (checked), else undefined. */
+function contentLength(response: HttpResponse, context: ErrorContext): number | undefined {
+  const value = response.headers.get("content-length");
+  return value === null ? undefined : parseLength(value, "Content-Length", context);
+}
+
+/** A 206 whose `Content-Length` (when sent) is not the length of its range is refused. */
+function checkRangeLength(response: HttpResponse, range: ContentRange, context: ErrorContext): number {
+  const length = range.end - range.start + 1;
+  const declared = contentLength(response, context);
+  if (declared !== undefined && declared !== length) {
+    throw remote(context, `Content-Length ${declared} for a range of ${length} bytes`);
+  }
+  return length;
 }
 
 /**
  * Ranged [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
  * straight into `target`. A 206 must carry the exact `Content-Range` asked for; a 200 (the
  * server ignored Range) is windowed so the caller never gets the wrong bytes; 416 and ranges
- * that end early mean the object is shorter: `UnexpectedEof`. (When it throws, `S3Client.send`
- * releases the body.)
+ * that end early at the object's end mean the object is shorter: `UnexpectedEof`. (When it
+ * throws, `S3Client.send` releases the body.)
  */
 export function readRangeInto(
   client: S3Client,
@@ -46,11 +80,18 @@ export function readRangeInto(
     async (response) => {
       let got = 0;
       if (response.status === 206) {
-        const last = rangeEnd(response, pos, context);
-        if (last < end) throw eof(context, `the object ends at ${last + 1}, the read needs ${end + 1}`);
-        if (last > end) throw remote(context, "a longer range than asked");
+        const range = parseContentRange(response.headers.get("content-range"), context);
+        if (range.start !== pos) throw remote(context, "another range than asked");
+        if (range.end > end) throw remote(context, "a longer range than asked");
+        if (range.end < end) {
+          // Only the object's end may cut a range short.
+          if (range.total !== undefined && range.total !== range.end + 1) throw remote(context, "a shorter range");
+          throw eof(context, `the object ends at ${range.end + 1}, the read needs ${end + 1}`);
+        }
+        checkRangeLength(response, range, context);
         got = await readBodyInto(response.body, target, context);
       } else if (response.status === 200) {
+        contentLength(response, context);
         // Bytes [pos, end] of the whole object.
         let offset = 0;
         for await (const chunk of response.body) {
@@ -74,7 +115,9 @@ export function readRangeInto(
 
 /**
  * Bytes `[pos, size)` of `key` (a GetObject from `pos`); `pos == size` is empty, `pos > size`
- * is `UnexpectedEof`. A 206 must start at `pos`; a 200 (the server ignored Range) is cut there.
+ * is `UnexpectedEof`. A 206 must cover `[pos, size)` exactly (checked `Content-Range` and
+ * `Content-Length`); a 200 (the server ignored Range) is cut at `pos`. The length is checked
+ * before the array for it is allocated.
  */
 export function readToEnd(
   client: S3Client,
@@ -90,20 +133,24 @@ export function readToEnd(
       if (response.status === 416) {
         await discardBody(response.body);
         // AWS names the size in `Content-Range: bytes */size`; RGW does not, so ask with a HEAD.
-        const star = contentRange(response)?.[3];
-        const total = star && star !== "*" ? Number(star) : (await client.head(key, context, signal))?.size;
+        const named = unsatisfiedRangeTotal(response.headers.get("content-range"), context);
+        const total = named ?? (await client.head(key, context, signal))?.size;
         if (total === pos) return new Uint8Array(0);
         throw eof(context, `position ${pos} is past the end${total === undefined ? "" : ` (${total})`}`);
       }
-      const skip = response.status === 206 ? 0 : pos;
-      const length =
-        response.status === 206
-          ? rangeEnd(response, pos, context) - pos + 1
-          : Number(response.headers.get("content-length") ?? Number.NaN);
-      const data = await collectBody(response.body, Number.isNaN(length) ? undefined : length);
-      if (!Number.isNaN(length) && data.length !== length) throw truncated(context, data.length, length);
-      if (skip > data.length) throw eof(context, `position ${pos} is past the end (${data.length})`);
-      return skip ? data.slice(skip) : data;
+      if (response.status === 206) {
+        const range = parseContentRange(response.headers.get("content-range"), context);
+        if (range.start !== pos) throw remote(context, "another range than asked");
+        if (range.total !== undefined && range.end + 1 !== range.total) {
+          throw remote(context, "a range that stops before the end of the object");
+        }
+        return collectExactly(response.body, checkRangeLength(response, range, context), context);
+      }
+      const length = contentLength(response, context);
+      const data =
+        length === undefined ? await collectBody(response.body) : await collectExactly(response.body, length, context);
+      if (pos > data.length) throw eof(context, `position ${pos} is past the end (${data.length})`);
+      return pos > 0 ? data.slice(pos) : data;
     },
   );
 }
