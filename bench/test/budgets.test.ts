@@ -105,7 +105,7 @@ describe("checkSizes", () => {
     });
     const ceiling = findings.find((finding) => finding.message.startsWith("s3/fusio (node)"));
     expect(ceiling?.ok).toBe(false);
-    expect(ceiling?.message).toContain("ceiling 13.50 KB — OVER THE CEILING");
+    expect(ceiling?.message).toContain("ceiling 15.50 KB — OVER THE CEILING");
   });
 
   it("fails when the SDK's bundle is less than 14 times fusio's on node", async () => {
@@ -143,7 +143,7 @@ describe("checkSizes", () => {
 
   it("holds the real S3 and Azure jobs to the promise, with DESIGN.md's ceilings", () => {
     expect([KINDS.s3.fusio.ceilingGzip, KINDS.azure.fusio.ceilingGzip, KINDS.local.fusio.ceilingGzip]).toEqual([
-      13_500, 11_000, 8000,
+      15_500, 12_500, 8000,
     ]);
     const ids = discoverJobs().map((job) => job.id);
     expect([`s3/${KINDS.s3.sdk}`, `azure/${KINDS.azure.sdk}`].filter((id) => ids.includes(id))).toEqual([

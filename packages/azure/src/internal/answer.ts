@@ -1,19 +1,7 @@
 // What the service's answers are checked for before they are believed: byte counts, ranges and
 // the headers a call needs (DESIGN.md, "Trust nothing a server says").
-import { type ErrorContext, FusioError } from "@fusio/core";
-
-/** A `FusioError` `Remote` for an answer that cannot be right. */
-export function badAnswer(message: string, context: ErrorContext, cause?: unknown): FusioError {
-  return new FusioError("Remote", message, { ...context, cause });
-}
-
-/**
- * A `Remote` error for a header the call needs: in a browser, a header the CORS rule does not
- * expose looks missing, so the message says so.
- */
-export function missingHeader(name: string, context: ErrorContext): FusioError {
-  return badAnswer(`no usable ${name} header (in a browser, CORS must expose it)`, context);
-}
+import type { ErrorContext } from "@fusio/core";
+import { missingHeader } from "@fusio/http/answer";
 
 /** A byte count as the service writes it (decimal digits), or undefined unless it is a safe integer. */
 export function byteCount(text: string | null | undefined): number | undefined {
@@ -24,7 +12,7 @@ export function byteCount(text: string | null | undefined): number | undefined {
 /** The `Content-Length` of a response. @throws FusioError `Remote` when it is missing or not a byte count. */
 export function contentLength(headers: { get(name: string): string | null }, context: ErrorContext): number {
   const length = byteCount(headers.get("content-length"));
-  if (length === undefined) throw missingHeader("Content-Length", context);
+  if (length === undefined) throw missingHeader("Content-Length", "the answer", context);
   return length;
 }
 

@@ -6,7 +6,7 @@ import {
   FusioError,
   type PutConditionalOptions,
 } from "@fusio/core";
-import { missingHeader } from "./answer.ts";
+import { missingHeader } from "@fusio/http/answer";
 import { propertyHeaders } from "./blob-properties.ts";
 import type { BlobClient } from "./client.ts";
 import { quoteEtag } from "./etag.ts";
@@ -29,7 +29,7 @@ export async function loadWithTag(
       { op: "loadWithTag", path: name, signal, idempotent: true },
     );
     const tag = quoteEtag(etag);
-    if (tag === undefined) throw missingHeader("ETag", context);
+    if (tag === undefined) throw missingHeader("ETag", "the answer", context);
     return { data, tag };
   } catch (error) {
     if (FusioError.is(error, "NotFound")) return undefined;
@@ -59,7 +59,7 @@ export async function putConditional(
       { op: "putConditional", path: name, signal: options.signal, idempotent: false },
     );
     const tag = quoteEtag(response.headers.get("etag"));
-    if (tag === undefined) throw missingHeader("ETag", context);
+    if (tag === undefined) throw missingHeader("ETag", "the answer", context);
     return tag;
   } catch (error) {
     // If-Match on a missing blob: 404 on some services, 412 on others; both mean the condition failed.

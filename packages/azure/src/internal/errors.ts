@@ -1,12 +1,7 @@
 import type { ErrorContext, ErrorKind, FusioError, HttpResponse } from "@fusio/core";
 import { parseRetryAfter, remoteError } from "@fusio/http";
-import { boundedText } from "./bounded-body.ts";
+import { errorBodyText } from "@fusio/http/bounded-body";
 import { scanText } from "./xml-scan.ts";
-
-/** Bytes of an error body read: an Azure `<Error>` document is a few hundred. */
-export const ERROR_BODY_LIMIT: number = 4096;
-/** Characters of the server's text (code, message, request id) an error message keeps. */
-export const EXCERPT_LENGTH: number = 200;
 
 /** How one Azure error maps to a kind, and whether repeating the request may help. */
 interface Mapping {
@@ -67,12 +62,6 @@ export function errorMapping(status: number, code: string | undefined): Mapping 
   return { kind: STATUSES[status] ?? "Remote", retryable: RETRYABLE_STATUSES.includes(status) };
 }
 
-/** At most {@link EXCERPT_LENGTH} characters of a server's text; undefined stays undefined. */
-function excerpt(text: string | null | undefined): string | undefined {
-  if (text === null || text === undefined) return undefined;
-  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
-}
-
 /**
  * The `FusioError` for an Azure error response. `body` is the response text (empty for HEAD);
  * the code comes from `x-ms-error-code`, else from the XML `<Code>`. The message never holds
@@ -102,9 +91,9 @@ export function azureError(
     mapping.kind,
     {
       status,
-      code: excerpt(code),
-      message: excerpt(message),
-      requestId: excerpt(headers.get("x-ms-request-id")),
+      code,
+      message,
+      requestId: headers.get("x-ms-request-id") ?? undefined,
       retryAfterMs: parseRetryAfter(headers.get("retry-after")),
     },
     context,
@@ -113,15 +102,9 @@ export function azureError(
 }
 
 /**
- * {@link azureError} for an error response, with its body read if it has at most
- * {@link ERROR_BODY_LIMIT} bytes (a HEAD answer has none).
+ * {@link azureError} for an error response, from at most the first few KiB of its body (an
+ * Azure `<Error>` document is a few hundred bytes; a HEAD answer has none).
  */
 export async function responseError(response: HttpResponse, context: ErrorContext): Promise<FusioError> {
-  let text = "";
-  try {
-    text = (await boundedText(response.body, ERROR_BODY_LIMIT)) ?? "";
-  } catch {
-    // The status and headers still say what went wrong.
-  }
-  return azureError(response.status, response.headers, text, context);
+  return azureError(response.status, response.headers, await errorBodyText(response.body), context);
 }

@@ -3,8 +3,9 @@
 // https://learn.microsoft.com/rest/api/storageservices/list-blobs
 
 import type { ErrorContext } from "@fusio/core";
+import { invalidAnswer } from "@fusio/http/answer";
 import { parseXml, type XmlElement, xmlChild, xmlText } from "@fusio/http/xml";
-import { badAnswer, dateOf } from "./answer.ts";
+import { dateOf } from "./answer.ts";
 import { quoteEtag } from "./etag.ts";
 import { type ListedItem, type ListPage, listedSize } from "./list-scan.ts";
 
@@ -67,6 +68,6 @@ export function readMetadataPage(xml: string, context: ErrorContext): ListPage {
   try {
     return parseListPage(xml);
   } catch (error) {
-    throw badAnswer("the listing is not readable", context, error);
+    throw invalidAnswer("the listing is not readable", context, error);
   }
 }

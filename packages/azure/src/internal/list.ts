@@ -1,7 +1,7 @@
 // List Blobs as fusio metadata: https://learn.microsoft.com/rest/api/storageservices/list-blobs
 import { type AbortSignalLike, type ErrorContext, type FileMeta, type HttpResponse, Path } from "@fusio/core";
-import { badAnswer } from "./answer.ts";
-import { boundedText } from "./bounded-body.ts";
+import { invalidAnswer } from "@fusio/http/answer";
+import { readBoundedText } from "@fusio/http/bounded-body";
 import type { BlobClient } from "./client.ts";
 import { ListOrder } from "./list-order.ts";
 import { type ListedItem, type ListPage, scanListPage } from "./list-scan.ts";
@@ -14,9 +14,7 @@ export const LIST_PAGE_LIMIT: number = 64 * 1024 * 1024;
 
 /** A List Blobs answer's text. @throws FusioError `Remote` past {@link LIST_PAGE_LIMIT}. */
 export async function listPageText(response: HttpResponse, context: ErrorContext): Promise<string> {
-  const text = await boundedText(response.body, LIST_PAGE_LIMIT);
-  if (text === undefined) throw badAnswer(`a listing page over ${LIST_PAGE_LIMIT} bytes`, context);
-  return text;
+  return readBoundedText(response.body, LIST_PAGE_LIMIT, "a listing page", context);
 }
 
 /** `AzureBlobFs.list`: the blobs under `base` (all of them, or its children with directories), in fusio's order. */
@@ -43,7 +41,7 @@ export async function* listBlobs(
     );
     marker = page.nextMarker;
     if (marker !== undefined) {
-      if (markers.has(marker)) throw badAnswer("the listing repeated a marker", context);
+      if (markers.has(marker)) throw invalidAnswer("the listing repeated a marker", context);
       markers.add(marker);
       query.marker = marker;
     }
@@ -66,7 +64,7 @@ export function readListPage(xml: string, context: ErrorContext): ListPage {
   try {
     return scanListPage(xml);
   } catch (error) {
-    throw badAnswer("the listing is not readable", context, error);
+    throw invalidAnswer("the listing is not readable", context, error);
   }
 }
 

@@ -1,8 +1,9 @@
 // Reads: what a ranged or whole read checks in the service's answer before it believes it.
 import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
 import { collectBody } from "@fusio/http";
+import { invalidAnswer, missingHeader } from "@fusio/http/answer";
 import { discardBody } from "@fusio/http/body";
-import { badAnswer, byteCount, missingHeader, parseContentRange } from "./answer.ts";
+import { byteCount, parseContentRange } from "./answer.ts";
 import { type BlobClient, type BlobRequest, blobSize, type CallContext } from "./client.ts";
 
 /**
@@ -19,12 +20,15 @@ export async function checkRange(
 ): Promise<number> {
   const range = parseContentRange(response.headers.get("content-range"));
   let error: FusioError | undefined;
-  if (response.status !== 206) error = badAnswer(`a range was answered with ${response.status}, not 206`, context);
-  else if (range === undefined) error = missingHeader("Content-Range", context);
+  if (response.status !== 206) error = invalidAnswer(`a range was answered with ${response.status}, not 206`, context);
+  else if (range === undefined) error = missingHeader("Content-Range", "the ranged read", context);
   else {
     const end = length === undefined ? (range.total ?? -1) - 1 : pos + length - 1;
     if (range.start !== pos || range.end > end || (range.end < end && range.total !== range.end + 1)) {
-      error = badAnswer(`bytes ${range.start}-${range.end}/${range.total} were answered for ${pos}-${end}`, context);
+      error = invalidAnswer(
+        `bytes ${range.start}-${range.end}/${range.total} were answered for ${pos}-${end}`,
+        context,
+      );
     } else if (range.end < end) {
       error = new FusioError(
         "UnexpectedEof",
@@ -71,7 +75,7 @@ export function readAll(
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       await discardBody(response.body);
-      throw badAnswer(`${length} bytes announced: more than one array holds`, errorContext, error);
+      throw invalidAnswer(`${length} bytes announced: more than one array holds`, errorContext, error);
     }
     if (length !== undefined && data.length !== length) throw shortBody(data.length, length, context);
     return { data, etag: response.headers.get("etag") };

@@ -17,12 +17,9 @@ import { type CredentialsProvider, cachedCredentials } from "../credentials.ts";
 import { encodeKey, encodeQuery } from "../encode.ts";
 import { MAX_COPY_PART, MIN_PART_SIZE, type S3Compat, type S3FsOptions } from "../options.ts";
 import { EMPTY_SHA256, type S3Credentials, type Signer } from "../signer.ts";
+import { noSuchObject, s3Error } from "./errors.ts";
 import { headObject, type ObjectHead } from "./head.ts";
-import { lazy } from "./lazy.ts";
 import { type PutOptions, putObject } from "./put.ts";
-
-/** The S3 error-code table and body reader, loaded at the first error answer. */
-const errorsModule = lazy(() => import("./errors.ts"));
 
 let stampSecond = -1;
 let stamp = "";
@@ -144,10 +141,10 @@ export class S3Client {
 
   /**
    * The error for a HEAD of an object that found nothing: `NotFound`, naming `NoSuchBucket` when
-   * the bucket is what is missing (see `noSuchObject`, loaded with the error table).
+   * the bucket is what is missing (see `noSuchObject` in errors.ts).
    */
   async noSuchObject(context: ErrorContext, signal: AbortSignalLike | undefined): Promise<FusioError> {
-    return (await errorsModule()).noSuchObject(this, context, signal);
+    return noSuchObject(this, context, signal);
   }
 
   /** `/bucket/key` as `x-amz-copy-source` wants it (encoded the same way). */
@@ -185,7 +182,7 @@ export class S3Client {
           }
         }
         const text = call.method === "HEAD" ? "" : await errorBodyText(response.body);
-        throw (await errorsModule()).s3Error(response.status, response.headers, text, call.context);
+        throw s3Error(response.status, response.headers, text, call.context);
       },
       { retry: this.#retry, signal: call.signal, idempotent: call.idempotent, context: call.context },
     );
