@@ -4,7 +4,7 @@
 import { type ErrorContext, FusioError } from "@fusio/core";
 
 /** The longest piece of server text (a message, a code) quoted in an error message, in characters. */
-export const EXCERPT_LENGTH: number = 256;
+export const EXCERPT_LENGTH: number = 200;
 
 /** `text` cut to {@link EXCERPT_LENGTH} characters (an ellipsis marks the cut). */
 export function excerpt(text: string, length: number = EXCERPT_LENGTH): string {

@@ -31,7 +31,7 @@ export async function readBounded(
   for await (const chunk of body) {
     length += chunk.length;
     // Leaving the loop releases the body (its iterator's `return()`).
-    if (length > limit) throw new FusioError("Remote", `${what} is larger than ${limit} bytes`, context);
+    if (length > limit) throw new FusioError("Remote", `${what} is over ${limit} bytes`, context);
     chunks.push(chunk);
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);

@@ -1,6 +1,6 @@
 // Reads: what a ranged or whole read checks in the service's answer before it believes it.
 import { type AbortSignalLike, type ErrorContext, FusioError, type HttpResponse } from "@fusio/core";
-import { collectBody } from "@fusio/http";
+import { collectBody, collectExactly } from "@fusio/http";
 import { invalidAnswer, missingHeader } from "@fusio/http/answer";
 import { discardBody } from "@fusio/http/body";
 import { byteCount, parseContentRange } from "./answer.ts";
@@ -69,15 +69,11 @@ export function readAll(
       from > 0 || response.status === 206
         ? await checkRange(response, from, undefined, errorContext)
         : byteCount(response.headers.get("content-length"));
-    let data: Uint8Array;
-    try {
-      data = await collectBody(response.body, length);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      await discardBody(response.body);
-      throw invalidAnswer(`${length} bytes announced: more than one array holds`, errorContext, error);
-    }
-    if (length !== undefined && data.length !== length) throw shortBody(data.length, length, context);
+    // A checked length is read exactly (a terabyte claim fails before anything is allocated).
+    const data =
+      length === undefined
+        ? await collectBody(response.body)
+        : await collectExactly(response.body, length, errorContext);
     return { data, etag: response.headers.get("etag") };
   });
 }
