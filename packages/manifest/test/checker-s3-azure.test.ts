@@ -1,21 +1,15 @@
-// The serializability checker (bank.ts) on the object stores: S3 (the shared Ceph RGW),
-// Azure Blob (Azurite) and the R2 binding (Miniflare, driven from Node). Each run uses its own
-// prefix; every transaction count is printed for the report.
+// The serializability checker (bank.ts) on the object stores: S3 (the shared Ceph RGW) and
+// Azure Blob (Azurite); the R2 binding's is checker-r2.test.ts. Each run uses its own prefix;
+// every transaction count is printed for the report.
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import type { CasFs } from "@fusio/core";
-import { R2BindingFs, type R2BucketLike } from "@fusio/r2";
 import { type Azurite, startAzurite } from "@fusio-internal/test-support/azurite";
-import { startMiniflare } from "@fusio-internal/test-support/miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBank, uniquePrefix } from "./bank.ts";
 import { s3Fs } from "./s3.ts";
 
 const WRITERS = 6;
 const PER_WRITER = 6;
-// Miniflare's proxy from Node to workerd is slow per call; fewer transactions there.
-const R2_WRITERS = 4;
-const R2_PER_WRITER = 5;
-
 async function check(backend: string, fs: CasFs, writers = WRITERS, perWriter = PER_WRITER): Promise<void> {
   const result = await runBank(fs, { prefix: uniquePrefix("checker"), writers, perWriter });
   console.info(
@@ -54,24 +48,5 @@ describe("serializability checker on Azure Blob (Azurite)", () => {
 
   it(`${WRITERS} concurrent writers with a compactor running`, { timeout: 120_000 }, async () => {
     await check("Azure", fs);
-  });
-});
-
-describe("serializability checker on the R2 binding (Miniflare)", () => {
-  let dispose: (() => Promise<void>) | undefined;
-  let bucket: R2BucketLike;
-
-  beforeAll(async () => {
-    const started = await startMiniflare<R2BucketLike>();
-    bucket = started.bucket;
-    dispose = () => started.miniflare.dispose();
-  });
-
-  afterAll(async () => {
-    await dispose?.();
-  });
-
-  it(`${R2_WRITERS} concurrent writers with a compactor running`, { timeout: 120_000 }, async () => {
-    await check("R2", new R2BindingFs(bucket), R2_WRITERS, R2_PER_WRITER);
   });
 });
