@@ -52,8 +52,9 @@ describe("serializability checker on S3 through the fault proxy", () => {
       manifest: { retention: { leaseTtlMs: 2_000 } },
     });
     const kinds = new Set(proxy.injected.map((line) => line.split(" -> ")[1]));
+    const lostCommitWrites = proxy.injected.filter((line) => /(segments|HEAD)/.test(line) && line.endsWith("lose"));
     console.info(
-      `checker on S3 with faults: ${result.committed} committed, ${result.conflicts} lost races, ${result.unknown} commits failed (${result.applied} of them applied), ${result.readErrors} failed reads retried; ${proxy.injected.length} faults in ${proxy.log.length} requests`,
+      `checker on S3 with faults: ${result.committed} committed, ${result.conflicts} lost races, ${result.unknown} commits failed (${result.applied} of them applied), ${result.readErrors} failed reads retried; ${proxy.injected.length} faults in ${proxy.log.length} requests (${lostCommitWrites.length} lost answers to applied segment or HEAD writes)`,
     );
     expect([...kinds].sort()).toEqual(["lose", "reset", "stall", "status", "truncate"]);
     expect(result.committed + result.unknown).toBe(24);
