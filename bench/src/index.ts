@@ -5,6 +5,7 @@
 // `pnpm bench size node browser bun deno memory` runs only the named parts.
 import { azureGroups, azureMemoryGroups } from "./azure.ts";
 import { type BenchGroup, type GroupResult, machine, runGroup, table } from "./harness.ts";
+import { manifestGroups } from "./manifest.ts";
 import { memoryGroups } from "./memory.ts";
 import { nodeDiskGroups } from "./node-disk.ts";
 import { opfsGroups } from "./opfs.ts";
@@ -28,6 +29,7 @@ const GROUPS: Array<() => Promise<BenchGroup[]>> = [
   azureGroups,
   r2BindingGroups,
   s3Groups,
+  manifestGroups,
 ];
 const RUNTIME_GROUPS: RuntimeGroups[] = [
   { runtime: "bun", module: "bun.ts", name: "bunGroups" },

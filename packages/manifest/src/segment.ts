@@ -45,8 +45,14 @@ export function segmentFromJson(document: unknown, key: string): SegmentDocument
   return { txnId: u64Field(document, "txn_id", op, key), records };
 }
 
-/** The metadata entry Rust stores the txn id under (S3 sends it as `x-amz-meta-fusio-txn-id`). */
-const TXN_ID_METADATA = "fusio-txn-id";
+/**
+ * The metadata entry Rust stores the txn id under (S3 sends it as `x-amz-meta-fusio-txn-id`).
+ * Azure accepts only C# identifiers as metadata names (a hyphen is 400 InvalidMetadata), so
+ * there it is `fusio_txn_id`. Nothing reads it back; it is for people inspecting a bucket.
+ */
+function txnIdMetadata(fsKind: string): string {
+  return fsKind === "azure" ? "fusio_txn_id" : "fusio-txn-id";
+}
 
 /** Decoded segments kept per manifest; segments never change once written. */
 const CACHE_LIMIT = 1024;
@@ -79,7 +85,11 @@ export class SegmentStore {
       this.#context.layout.segment(seq),
       bytes,
       { ifNotExists: true },
-      { ...options, contentType: "application/json", metadata: { [TXN_ID_METADATA]: String(txnId) } },
+      {
+        ...options,
+        contentType: "application/json",
+        metadata: { [txnIdMetadata(this.#context.fs.kind)]: String(txnId) },
+      },
     );
   }
 

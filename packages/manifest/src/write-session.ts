@@ -161,6 +161,7 @@ export class WriteSession<V> extends ReadSession<V> {
     // Phase 2: HEAD. Only this segment can follow the snapshot now, so retrying is safe.
     let expected = head?.tag;
     let base: HeadDocument = head?.head ?? emptyHead();
+    let headRaces = 0;
     for (;;) {
       // HEAD already past our segment: recovery adopted it. Never move HEAD back.
       if ((base.lastSegmentSeq ?? 0) >= segmentSeq) {
@@ -173,7 +174,11 @@ export class WriteSession<V> extends ReadSession<V> {
         return { txnId, segmentSeq };
       } catch (error) {
         const kind = classifyError(error);
-        if (kind === "fatal" || !(await loop.next())) throw error;
+        if (kind === "fatal") throw error;
+        // A lost race here is a new checkpoint (or recovery adopting our segment): nobody else
+        // can publish this segment, so there is nothing to wait out, while every other writer
+        // fails on it until HEAD moves. Back off on I/O trouble, or when HEAD keeps changing.
+        if ((kind === "transient" || ++headRaces > IMMEDIATE_HEAD_RETRIES) && !(await loop.next())) throw error;
         const current = await loadHead(context, options);
         // Adopted by recovery, or our own write landed before its response was lost (the
         // check at the top of the loop returns), else only a checkpoint may have changed.
@@ -207,6 +212,9 @@ export class WriteSession<V> extends ReadSession<V> {
     return loaded.bytes.every((byte, i) => byte === bytes[i]);
   }
 }
+
+/** HEAD races after the segment is written retried at once, before backing off. */
+const IMMEDIATE_HEAD_RETRIES = 3;
 
 function conflict(message: string): FusioError {
   return new FusioError("PreconditionFailed", `commit lost the race: ${message}`, { op: "commit", backend: BACKEND });
