@@ -25,5 +25,12 @@ export {
 export type { HttpClient, HttpRequest, HttpResponse } from "./http.ts";
 export { type NormalizedOpenOptions, normalizeOpenOptions, type OpenOptions, type SyncLevel } from "./options.ts";
 export { Path, type PathErrorContext, toPath } from "./path.ts";
-export { type AbortSignalLike, abortError, type CallOptions, type ErrorContext, throwIfAborted } from "./signal.ts";
+export {
+  type AbortSignalLike,
+  abortError,
+  type CallOptions,
+  type ErrorContext,
+  sleep,
+  throwIfAborted,
+} from "./signal.ts";
 export { checkBytes, checkCasCondition, checkPosition } from "./validate.ts";

@@ -1,5 +1,9 @@
 import { FusioError } from "./errors.ts";
 
+// Core is typed without runtime libraries (`types: []`); every runtime fusio supports has timers.
+declare function setTimeout(callback: () => void, ms: number): unknown;
+declare function clearTimeout(timer: unknown): void;
+
 /**
  * The part of the WHATWG `AbortSignal` that fusio uses. Any real `AbortSignal` fits; core
  * declares its own shape so it needs no DOM or runtime types.
@@ -35,4 +39,27 @@ export function abortError(signal: AbortSignalLike | undefined, context: ErrorCo
  */
 export function throwIfAborted(signal: AbortSignalLike | undefined, context: ErrorContext): void {
   if (signal?.aborted) throw abortError(signal, context);
+}
+
+/**
+ * For implementers: waits `ms` milliseconds (retry backoff, lock polling), or rejects `Aborted`
+ * as soon as `signal` fires, also when it has fired already.
+ * @throws FusioError `Aborted`.
+ */
+export function sleep(ms: number, signal: AbortSignalLike | undefined, context: ErrorContext): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal, context));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal, context));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -1,4 +1,4 @@
-import { type AbortSignalLike, abortError, type ErrorContext, FusioError } from "@fusio/core";
+import { type AbortSignalLike, abortError, type ErrorContext, FusioError, sleep } from "@fusio/core";
 import type { RemoteErrorDetails } from "./errors.ts";
 
 /**
@@ -99,24 +99,8 @@ export async function withRetry<T>(run: (attempt: number) => Promise<T>, options
   }
 }
 
-/** Waits `ms`, or rejects `Aborted` as soon as `signal` fires. */
-export function sleep(ms: number, signal: AbortSignalLike | undefined, context: ErrorContext): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal, context));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal, context));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Waits `ms`, or rejects `Aborted` as soon as `signal` fires (`@fusio/core`'s, re-exported). */
+export { sleep };
 
 /** The {@link RemoteErrorDetails} behind `error`, when it came from {@link remoteError}. */
 export function remoteDetails(error: unknown): RemoteErrorDetails | undefined {

@@ -1,4 +1,4 @@
-import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
+import { type AbortSignalLike, type ErrorContext, sleep } from "@fusio/core";
 
 /**
  * The time source of a manifest: wall-clock milliseconds for lease expiry and checkpoint
@@ -16,20 +16,5 @@ export interface Clock {
 /** `Date.now()` and `setTimeout`. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal, context) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortError(signal, context));
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortError(signal, context));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
+  sleep,
 };

@@ -19,7 +19,7 @@ import { hostname, uptime } from "node:os";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { threadId } from "node:worker_threads";
-import { type AbortSignalLike, abortError, type ErrorContext } from "@fusio/core";
+import { type AbortSignalLike, abortError, type ErrorContext, sleep } from "@fusio/core";
 import { errnoCode } from "./errors.ts";
 import { closeFd, link, lstat, openFd, readdir, readText, rename, unlink, writeFully } from "./io.ts";
 import { RESERVED_PREFIX } from "./list.ts";
@@ -155,20 +155,6 @@ export async function sweep(directory: string, force: boolean): Promise<void> {
 export function lockPathOf(path: string): string {
   const name = createHash("sha256").update(basename(path)).digest("hex").slice(0, 24);
   return join(dirname(path), `${RESERVED_PREFIX}lock-${name}`);
-}
-
-function sleep(ms: number, signal: AbortSignalLike | undefined, context: ErrorContext): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal, context));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** A held lock; `release` removes it when it is still ours. */
