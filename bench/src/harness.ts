@@ -189,8 +189,10 @@ export function table(group: GroupResult): string {
   ];
   for (const row of group.results) {
     const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+    // A browser page has no CPU clock: its groups have no CPU columns to show.
+    const cpu = (value: number, digits: number) => (Number.isNaN(value) ? "—" : value.toFixed(digits));
     lines.push(
-      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} | ${row.cpuPerOp.toFixed(2)} | ${row.cpuRatio.toFixed(3)} |`,
+      `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} | ${cpu(row.cpuPerOp, 2)} | ${cpu(row.cpuRatio, 3)} |`,
     );
   }
   return lines.join("\n");
