@@ -2,7 +2,7 @@ import { type CallOptions, FusioError } from "@fusio/core";
 import { classifyError, RetryLoop, retryTransient } from "./backoff.ts";
 import type { CheckpointEntry } from "./checkpoint.ts";
 import { emptyGcPlan, isEmptyGcPlan } from "./gc.ts";
-import { emptyHead, loadHead, putHead } from "./head.ts";
+import { emptyHead, type HeadDocument, loadHead, putHead } from "./head.ts";
 
 import type { ManifestParts } from "./parts.ts";
 import { recoverOrphans } from "./recover.ts";
@@ -68,27 +68,36 @@ export class Compactor<V> {
    * and checkpoints that neither a live lease nor the retention policy needs.
    */
   async compactAndGc(options?: CallOptions): Promise<{ checkpoint: CheckpointEntry; headTag: string }> {
-    const { context, leases, checkpoints, segments } = this.#parts;
+    const { context, checkpoints, segments } = this.#parts;
     const result = await this.compactOnce(options);
     const current = await loadHead(context, options);
     if (current === undefined || current.tag !== result.headTag) return result;
-    const now = context.clock.now();
+    const { deletable, segmentsUpTo } = await this.#retention(current.head, context.clock.now(), options);
+    if (segmentsUpTo > 0) await segments.deleteUpTo(segmentsUpTo, options);
+    for (const id of deletable) await checkpoints.delete(id, options);
+    return result;
+  }
+
+  /**
+   * What retention allows at `now` for `head`, given the live leases: the checkpoints that may
+   * go, and the segments up to which the floor checkpoint (never past HEAD) makes them garbage.
+   */
+  async #retention(
+    head: HeadDocument,
+    now: number,
+    options: CallOptions | undefined,
+  ): Promise<{ deletable: string[]; segmentsUpTo: number }> {
+    const { context, leases, checkpoints } = this.#parts;
     const watermark = minWatermark(await leases.listActive(now, options));
     const decision = decideRetention(
       await checkpoints.list(options),
       watermark,
-      current.head.checkpointId,
+      head.checkpointId,
       now,
       context.retention,
     );
-    if (decision.floor !== undefined && decision.floor.meta.lastSegmentSeqAtCkpt > 0) {
-      await segments.deleteUpTo(
-        Math.min(decision.floor.meta.lastSegmentSeqAtCkpt, current.head.lastSegmentSeq ?? 0),
-        options,
-      );
-    }
-    for (const id of decision.deletable) await checkpoints.delete(id, options);
-    return result;
+    const segmentsUpTo = Math.min(decision.floor?.meta.lastSegmentSeqAtCkpt ?? 0, head.lastSegmentSeq ?? 0);
+    return { deletable: decision.deletable, segmentsUpTo };
   }
 
   /** Orphan recovery, then {@link Compactor.compactAndGc}: one maintenance pass. */
@@ -105,27 +114,19 @@ export class Compactor<V> {
    * @returns the plan's tag, or undefined when there is no HEAD or a plan is pending.
    */
   async gcCompute(options?: CallOptions): Promise<string | undefined> {
-    const { context, leases, checkpoints, gcPlans } = this.#parts;
+    const { context, gcPlans } = this.#parts;
     const loaded = await retryTransient(context.backoff, context.clock, options?.signal, "gcCompute", () =>
       loadHead(context, options),
     );
     if (loaded === undefined) return undefined;
     const now = context.clock.now();
-    const watermark = minWatermark(await leases.listActive(now, options));
-    const decision = decideRetention(
-      await checkpoints.list(options),
-      watermark,
-      loaded.head.checkpointId,
-      now,
-      context.retention,
-    );
-    const upTo = Math.min(decision.floor?.meta.lastSegmentSeqAtCkpt ?? 0, loaded.head.lastSegmentSeq ?? 0);
+    const { deletable, segmentsUpTo } = await this.#retention(loaded.head, now, options);
     const plan = {
       ...emptyGcPlan(),
       againstHeadTag: loaded.tag,
       notBeforeMs: now + context.retention.segmentsMinTtlMs,
-      deleteSegments: upTo > 0 ? [{ start: 1, end: upTo }] : [],
-      deleteCheckpoints: decision.deletable,
+      deleteSegments: segmentsUpTo > 0 ? [{ start: 1, end: segmentsUpTo }] : [],
+      deleteCheckpoints: deletable,
     };
     if (isEmptyGcPlan(plan)) return undefined;
     const existing = await gcPlans.load(options);
