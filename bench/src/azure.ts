@@ -1,4 +1,4 @@
-// Azure Blob on Azurite: fusio (fetch, and its Node default UndiciHttpClient) against
+// Azure Blob on Azurite: fusio (in its default configuration, no `http` option, and with fetch) against
 // @azure/storage-blob and the floor, raw undici.request() with a node:crypto Shared Key signer.
 // Each group starts a fresh Azurite (it frees deleted blobs only every 10 minutes, so memory
 // would pile up).
@@ -6,7 +6,6 @@ import { createHmac } from "node:crypto";
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AzureBlobFs, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY } from "@fusio/azure";
 import { FetchHttpClient } from "@fusio/http/fetch-client";
-import { UndiciHttpClient } from "@fusio/http/undici-client";
 import { type Azurite, startAzurite } from "@fusio-internal/test-support/azurite";
 import { Agent, request } from "undici";
 import type { BenchCase, BenchGroup } from "./harness.ts";
@@ -94,9 +93,8 @@ interface Env {
   azurite: Azurite;
   sdk: ContainerClient;
   fetchFs: AzureBlobFs;
-  undiciFs: AzureBlobFs;
+  defaultFs: AzureBlobFs;
   floor: Floor;
-  undiciAgent: Agent;
   /** `/devstoreaccount1/bench` */
   containerPath: string;
 }
@@ -112,7 +110,7 @@ async function stopEnv(): Promise<void> {
   current = undefined;
   if (env === undefined) return;
   await env.azurite.stop();
-  await Promise.allSettled([env.floor.agent.close(), env.undiciAgent.close()]);
+  await env.floor.agent.close();
 }
 
 async function freshEnv(): Promise<Env> {
@@ -127,13 +125,12 @@ async function freshEnv(): Promise<Env> {
     endpoint: azurite.endpoint,
     credential: { accountKey: DEVELOPMENT_KEY },
   };
-  const undiciAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   current = {
     azurite,
     sdk,
-    undiciAgent,
     fetchFs: new AzureBlobFs({ ...options, http: new FetchHttpClient() }),
-    undiciFs: new AzureBlobFs({ ...options, http: new UndiciHttpClient({ dispatcher: undiciAgent }) }),
+    // Its defaults are the upload group's block size and blocks in flight (8 MiB, 4).
+    defaultFs: new AzureBlobFs(options),
     floor: new Floor(`http://127.0.0.1:${azurite.port}`),
     containerPath: `/${DEVELOPMENT_ACCOUNT}/${CONTAINER}`,
   };
@@ -167,9 +164,11 @@ function lazyGroup(
 
 const SDK = "@azure/storage-blob";
 const FLOOR = "undici.request + node:crypto (floor)";
-const FUSIO_UNDICI = "AzureBlobFs + undici (Node default)";
+const FUSIO_DEFAULT = "AzureBlobFs default configuration (no http option)";
 const FUSIO_FETCH = "AzureBlobFs + fetch";
-const NAMES = [SDK, FLOOR, FUSIO_UNDICI, FUSIO_FETCH];
+const NAMES = [SDK, FLOOR, FUSIO_DEFAULT, FUSIO_FETCH];
+/** Every group holds the default configuration to the floor. */
+const HEADLINE = { defaultCase: FUSIO_DEFAULT, floor: FLOOR };
 
 function randomPositions(size: number, block: number): () => number {
   let seed = 7;
@@ -185,6 +184,7 @@ async function readGroup(concurrency: number): Promise<BenchGroup> {
     {
       title: `Azure: 4 KiB ranged read, ${concurrency} in flight (ops/s)`,
       baseline: SDK,
+      ...HEADLINE,
       opsPerRound: concurrency === 1 ? 1000 : 3000,
       rounds: 5,
     },
@@ -193,7 +193,7 @@ async function readGroup(concurrency: number): Promise<BenchGroup> {
       await env.sdk.getBlockBlobClient("read.bin").uploadData(data);
       const next = randomPositions(size, 4096);
       const fetchFile = await env.fetchFs.open("read.bin");
-      const undiciFile = await env.undiciFs.open("read.bin");
+      const defaultFile = await env.defaultFs.open("read.bin");
       const blob = env.sdk.getBlobClient("read.bin");
       return {
         [SDK]: async () => {
@@ -206,7 +206,7 @@ async function readGroup(concurrency: number): Promise<BenchGroup> {
           }
         },
         [FLOOR]: () => env.floor.readInto(`${env.containerPath}/read.bin`, new Uint8Array(4096), next()),
-        [FUSIO_UNDICI]: () => undiciFile.readExactAt(new Uint8Array(4096), next()),
+        [FUSIO_DEFAULT]: () => defaultFile.readExactAt(new Uint8Array(4096), next()),
         [FUSIO_FETCH]: () => fetchFile.readExactAt(new Uint8Array(4096), next()),
       };
     },
@@ -220,13 +220,19 @@ function uploadGroup(): BenchGroup {
   let n = 0;
   const name = () => `small/${n++ % 256}.bin`;
   return lazyGroup(
-    { title: "Azure: 4 KiB upload (Put Blob), 16 in flight (ops/s)", baseline: SDK, opsPerRound: 2000, rounds: 5 },
+    {
+      title: "Azure: 4 KiB upload (Put Blob), 16 in flight (ops/s)",
+      baseline: SDK,
+      ...HEADLINE,
+      opsPerRound: 2000,
+      rounds: 5,
+    },
     async (env) => ({
       [SDK]: () => env.sdk.getBlockBlobClient(name()).upload(data, data.length),
       [FLOOR]: () =>
         env.floor.send("PUT", `${env.containerPath}/${name()}`, [], { "x-ms-blob-type": "BlockBlob" }, data),
-      [FUSIO_UNDICI]: async () => {
-        const file = await env.undiciFs.open(name(), { create: true, truncate: true });
+      [FUSIO_DEFAULT]: async () => {
+        const file = await env.defaultFs.open(name(), { create: true, truncate: true });
         await file.writeAll(data);
         await file.close();
       },
@@ -247,6 +253,7 @@ function blockUploadGroup(): BenchGroup {
     {
       title: `Azure: 256 MiB upload, ${PART_SIZE / MiB} MiB blocks, ${IN_FLIGHT} in flight (MB/s)`,
       baseline: SDK,
+      ...HEADLINE,
       opsPerRound: 1,
       rounds: 3,
       warmup: 1,
@@ -262,10 +269,6 @@ function blockUploadGroup(): BenchGroup {
         concurrency: IN_FLIGHT,
       };
       const fetchFs = new AzureBlobFs({ ...options, http: new FetchHttpClient() });
-      const undiciFs = new AzureBlobFs({
-        ...options,
-        http: new UndiciHttpClient({ dispatcher: env.undiciAgent }),
-      });
       return {
         [SDK]: () =>
           env.sdk
@@ -291,7 +294,7 @@ function blockUploadGroup(): BenchGroup {
           const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
           await env.floor.send("PUT", path, [["comp", "blocklist"]], {}, Buffer.from(xml));
         },
-        [FUSIO_UNDICI]: () => writeWhole(undiciFs, "large.bin", data),
+        [FUSIO_DEFAULT]: () => writeWhole(env.defaultFs, "large.bin", data),
         [FUSIO_FETCH]: () => writeWhole(fetchFs, "large.bin", data),
       };
     },
@@ -302,7 +305,7 @@ function blockUploadGroup(): BenchGroup {
 
 function listGroup(): BenchGroup {
   return lazyGroup(
-    { title: "Azure: list 5,000 blobs (lists/s)", baseline: SDK, opsPerRound: 5, rounds: 5, warmup: 2 },
+    { title: "Azure: list 5,000 blobs (lists/s)", baseline: SDK, ...HEADLINE, opsPerRound: 5, rounds: 5, warmup: 2 },
     async (env) => {
       await pool(LIST_COUNT, 32, (i) =>
         env.floor.send(
@@ -336,7 +339,7 @@ function listGroup(): BenchGroup {
           for (const _ of text.matchAll(/<Name>([^<]*)<\/Name>[\s\S]*?<Content-Length>(\d+)</g)) seen++;
           expectListed(seen);
         },
-        [FUSIO_UNDICI]: async () => expectListed(await countList(env.undiciFs, "list")),
+        [FUSIO_DEFAULT]: async () => expectListed(await countList(env.defaultFs, "list")),
         [FUSIO_FETCH]: async () => expectListed(await countList(env.fetchFs, "list")),
       };
     },
@@ -367,7 +370,7 @@ export async function azureMemoryGroups(): Promise<MemoryGroup[]> {
       bytes: 1024 * MiB,
       teardown: () => azurite.stop(),
       cases: [
-        { name: FUSIO_UNDICI, module, exportName: "azureFusio", args: { ...args, client: "undici" } },
+        { name: FUSIO_DEFAULT, module, exportName: "azureFusio", args: { ...args, client: "default" } },
         { name: FUSIO_FETCH, module, exportName: "azureFusio", args: { ...args, client: "fetch" } },
         { name: `${SDK} uploadStream`, module, exportName: "azureSdk", args },
       ],

@@ -30,6 +30,13 @@ export interface BenchGroup {
   warmup?: number;
   /** Called once after the group ran (or failed): stop the servers and clients it started. */
   teardown?: () => Promise<void>;
+  /**
+   * fusio as a user gets it without configuring anything (the backend built as its README's
+   * first example): with `floor`, the report's summary leads with its ratio to the floor.
+   */
+  defaultCase?: string;
+  /** The case `defaultCase` is held to (DESIGN.md, "Budgets"); default: the baseline. */
+  floor?: string;
 }
 
 export interface CaseResult {
@@ -60,6 +67,18 @@ export interface GroupResult {
   unit: string;
   rounds: number;
   results: CaseResult[];
+  /** The default configuration against the floor, in the same rounds (groups that name one). */
+  headline?: Headline;
+}
+
+/** How fusio's default configuration did against the floor of its group. */
+export interface Headline {
+  defaultCase: string;
+  floor: string;
+  /** Median ÷ the floor's median. */
+  ratio: number;
+  /** The median over rounds of the default case's rate ÷ the floor's rate in the same round. */
+  pairedRatio: number;
 }
 
 /** Runs `ops` operations; the rate (units per second) and the CPU µs per operation. */
@@ -124,7 +143,25 @@ async function measureGroup(group: BenchGroup): Promise<GroupResult> {
       cpus.get(benchCase.name)?.push(cpu);
     }
   }
-  return summarize({ title: group.title, baseline: group.baseline, unit, rounds }, rates, cpus);
+  const result = summarize({ title: group.title, baseline: group.baseline, unit, rounds }, rates, cpus);
+  return group.defaultCase === undefined
+    ? result
+    : { ...result, headline: headline(rates, group.defaultCase, group.floor ?? group.baseline) };
+}
+
+/** The default case's ratio and paired ratio to the floor, from the per-round rates of both. */
+export function headline(rates: ReadonlyMap<string, number[]>, defaultCase: string, floor: string): Headline {
+  const mine = rates.get(defaultCase);
+  const floorRates = rates.get(floor);
+  if (mine === undefined || floorRates === undefined) {
+    throw new Error(`no case named ${mine === undefined ? defaultCase : floor} in the group`);
+  }
+  return {
+    defaultCase,
+    floor,
+    ratio: median(mine) / median(floorRates),
+    pairedRatio: median(mine.map((rate, round) => rate / (floorRates[round] ?? Number.NaN))),
+  };
 }
 
 /**
@@ -193,6 +230,22 @@ export function table(group: GroupResult): string {
     const cpu = (value: number, digits: number) => (Number.isNaN(value) ? "—" : value.toFixed(digits));
     lines.push(
       `| ${row.name} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.ratio.toFixed(3)} | ${row.pairedRatio.toFixed(3)} | ${cpu(row.cpuPerOp, 2)} | ${cpu(row.cpuRatio, 3)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The summary the speed section leads with: every group's default configuration against its
+ * floor (DESIGN.md, "Budgets": within 5%, so 0.95 or more).
+ */
+export function summaryTable(results: GroupResult[]): string {
+  const lines = ["| group | default configuration | floor | ratio | paired ratio |", "|---|---|---|---:|---:|"];
+  for (const group of results) {
+    const line = group.headline;
+    if (line === undefined) continue;
+    lines.push(
+      `| ${group.title} | ${line.defaultCase} | ${line.floor} | ${line.ratio.toFixed(3)} | ${line.pairedRatio.toFixed(3)} |`,
     );
   }
   return lines.join("\n");

@@ -69,6 +69,7 @@ export async function nodeDiskGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt over a 64 MiB file, 1 in flight (Node)",
       baseline: "fs.read callback (bare)",
+      defaultCase: "NodeFs readExactAt",
       unit: "MB/s",
       opsPerRound: 4_000,
       rounds: 21,
@@ -77,6 +78,7 @@ export async function nodeDiskGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt over a 64 MiB file, 16 in flight (Node)",
       baseline: "fs.read callback (bare)",
+      defaultCase: "NodeFs readExactAt",
       unit: "MB/s",
       opsPerRound: 8_000,
       rounds: 21,
@@ -85,6 +87,7 @@ export async function nodeDiskGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB sequential writeAll (append, no sync) (Node)",
       baseline: "fs.write callback (bare)",
+      defaultCase: "NodeFs writeAll",
       unit: "MB/s",
       opsPerRound: 2_000,
       rounds: 21,

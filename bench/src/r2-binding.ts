@@ -30,6 +30,7 @@ export async function r2BindingGroups(): Promise<BenchGroup[]> {
     {
       title: "R2 binding (Miniflare): 4 KiB random reads, 1 in flight",
       baseline: "bucket.get range (bare)",
+      defaultCase: "R2BindingFile readExactAt",
       opsPerRound: 100,
       cases: [
         {
@@ -48,6 +49,7 @@ export async function r2BindingGroups(): Promise<BenchGroup[]> {
     {
       title: "R2 binding (Miniflare): 4 KiB object writes, 1 in flight",
       baseline: "bucket.put (bare)",
+      defaultCase: "R2BindingFs open + writeAll + close",
       opsPerRound: 50,
       cases: [
         { name: "bucket.put (bare)", op: () => bucket.put(`w/bare-${writes++ % 50}`, small) },
@@ -64,6 +66,7 @@ export async function r2BindingGroups(): Promise<BenchGroup[]> {
     {
       title: "R2 binding (Miniflare): list a directory of 100 keys",
       baseline: "bucket.list (bare)",
+      defaultCase: "R2BindingFs list",
       opsPerRound: 5,
       cases: [
         {

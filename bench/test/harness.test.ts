@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { caseOrder } from "../src/harness.ts";
+import { caseOrder, headline, summarize, summaryTable } from "../src/harness.ts";
 
 describe("caseOrder", () => {
   it.each([2, 3, 4, 5, 6])(
@@ -27,5 +27,37 @@ describe("caseOrder", () => {
       if (at > 0) before.add(order[at - 1] as number);
     }
     expect(before.size).toBeGreaterThan(1);
+  });
+});
+
+describe("headline and summaryTable", () => {
+  const rates = new Map([
+    ["floor", [100, 200, 100]],
+    ["fusio default", [95, 150, 99]],
+    ["sdk", [50, 50, 50]],
+  ]);
+
+  it("divides the default case by the floor, by medians and round by round", () => {
+    const line = headline(rates, "fusio default", "floor");
+    expect(line.ratio).toBeCloseTo(99 / 100);
+    // Per round: 0.95, 0.75, 0.99.
+    expect(line.pairedRatio).toBeCloseTo(0.95);
+  });
+
+  it("refuses a case name the group does not have", () => {
+    expect(() => headline(rates, "fusio", "floor")).toThrow(/no case named fusio/);
+  });
+
+  it("lists every group that names a default case, and only those", () => {
+    const group = summarize({ title: "G", baseline: "sdk", unit: "ops/s", rounds: 3 }, rates);
+    const table = summaryTable([
+      { ...group, headline: headline(rates, "fusio default", "floor") },
+      { ...group, title: "no headline" },
+    ]);
+    expect(table.split("\n")).toEqual([
+      "| group | default configuration | floor | ratio | paired ratio |",
+      "|---|---|---|---:|---:|",
+      "| G | fusio default | floor | 0.990 | 0.950 |",
+    ]);
   });
 });

@@ -174,4 +174,19 @@ describe("writeReport", () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("leads the speed section with the default configuration against the floor", () => {
+    const root = pathToFileURL(`${mkdtempSync(join(tmpdir(), "fusio-report-"))}/`);
+    try {
+      const headline = { defaultCase: "S3Fs default", floor: "floor", ratio: 0.97, pairedRatio: 0.96 };
+      writeReport({ node: "v20" }, undefined, [group("plain", 1), { ...group("remote", 1), headline }], { root });
+      const markdown = readFileSync(new URL("docs/benchmarks.md", root), "utf8");
+      const speed = markdown.slice(markdown.indexOf("## Speed"));
+      expect(speed.indexOf("### Summary")).toBeLessThan(speed.indexOf("### plain"));
+      expect(speed).toContain("| remote | S3Fs default | floor | 0.970 | 0.960 |");
+      expect(speed).not.toContain("| plain |");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
