@@ -32,8 +32,8 @@ export interface PartSchedulerOptions<T> {
  * part buffer; each full buffer becomes a part upload. At most `concurrency` parts are in
  * flight: a `write` that fills a buffer while all slots are busy waits (back-pressure), so
  * memory stays within about `partSize x (concurrency + 1)` whatever the object size. Buffers
- * are recycled. A write of more whole parts than can be in flight sends the leading ones
- * straight from the caller's bytes, uncopied (see {@link write}). The first failure aborts the
+ * are recycled. A write of more whole parts than can be in flight sends them straight from
+ * the caller's bytes, uncopied (see {@link write}). The first failure aborts the
  * other uploads and is rethrown by every later call, and so does a write that fails or is
  * aborted after taking some of its bytes: an upload never goes on with part of a write.
  * Results come back in part order.
@@ -86,10 +86,12 @@ export class PartScheduler<T> {
    * bytes are buffered (the caller may reuse `data`), waiting for a free slot when needed.
    * Calls are applied in order even when not awaited.
    *
-   * When `data` holds more than `concurrency` whole parts past what is buffered, the leading
-   * ones are uploaded from views of `data` instead of copies, and the write resolves once those
-   * are stored. The last `concurrency` whole parts are still copied, so that their uploads go on
-   * while the caller prepares its next write.
+   * When `data` holds more than `concurrency` whole parts, every whole part of it (past what
+   * completes a part already buffered) is uploaded from a view of `data` instead of a copy, and
+   * the write resolves once they are all stored: a large buffer goes up without being copied,
+   * as a hand-written upload would send it. Only the tail under a part is copied. (Uploads then
+   * pause between two such writes; a stream of writes under `(concurrency + 1) x partSize`
+   * each is copied part by part and keeps `concurrency` parts in flight throughout.)
    */
   write(data: Uint8Array, signal?: AbortSignalLike): Promise<void> {
     const run = this.#queue.then(() => this.#write(data, signal));
@@ -145,6 +147,7 @@ export class PartScheduler<T> {
   async #write(data: Uint8Array, signal: AbortSignalLike | undefined): Promise<void> {
     const { partSize, concurrency } = this.#options;
     const lent: Promise<void>[] = [];
+    const lends = data.length >= (concurrency + 1) * partSize;
     let offset = 0;
     try {
       while (offset < data.length) {
@@ -155,7 +158,7 @@ export class PartScheduler<T> {
           this.#start();
           continue;
         }
-        if (this.#filled === 0 && data.length - offset >= (concurrency + 1) * partSize) {
+        if (lends && this.#filled === 0 && data.length - offset >= partSize) {
           await this.#waitForSlot(signal);
           lent.push(this.#start(data.subarray(offset, offset + partSize)));
           offset += partSize;

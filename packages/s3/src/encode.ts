@@ -1,5 +1,8 @@
 const RFC3986_EXTRA = /[!'()*]/g;
 
+/** A key made only of what {@link encodeKey} leaves as it is. */
+const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
+
 function encodeComponent(value: string): string {
   return encodeURIComponent(value).replace(
     RFC3986_EXTRA,
@@ -13,6 +16,8 @@ function encodeComponent(value: string): string {
  * set `A-Z a-z 0-9 - _ . ~` and `/`.
  */
 export function encodeKey(key: string): string {
+  // Most keys need no escape at all.
+  if (UNRESERVED_PATH.test(key)) return key;
   return encodeComponent(key).replace(/%2F/g, "/");
 }
 

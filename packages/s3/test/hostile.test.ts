@@ -381,6 +381,14 @@ describe.each(clients)("with %s", (_name, makeClient) => {
       expect(await listed(fs, "mine")).toEqual(["mine/a"]);
     });
 
+    it("a key that really holds U+FFFD (valid UTF-8) is listed", async () => {
+      onList((_query, response) => {
+        const body = entry("mine/a") + entry("mine/\uFFFD");
+        send(response, 200, {}, xmlPage(body, "<IsTruncated>false</IsTruncated>"));
+      });
+      expect(await listed(fs, "mine")).toEqual(["mine/a", "mine/\uFFFD"]);
+    });
+
     it("under EncodingType=url, escapes that are not UTF-8 are skipped", async () => {
       onList((_query, response) =>
         send(

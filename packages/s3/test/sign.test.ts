@@ -159,3 +159,25 @@ describe("encodeKey", () => {
     );
   });
 });
+
+describe("encodeKey", () => {
+  // RFC 3986 percent-encoding of every UTF-8 byte but the unreserved set and `/`.
+  const reference = (key: string) =>
+    encodeURIComponent(key)
+      .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%2F/g, "/");
+
+  it("leaves keys of unreserved characters as they are and escapes everything else", () => {
+    expect(encodeKey("logs/2026-12-07_a.~b")).toBe("logs/2026-12-07_a.~b");
+    expect(encodeKey("a b/c+d!é")).toBe("a%20b/c%2Bd%21%C3%A9");
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9\-_.~/]*$/), fc.string({ unit: "grapheme" })),
+        (key) => {
+          expect(encodeKey(key)).toBe(reference(key));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -74,6 +74,8 @@ export class S3Client {
   /** `host[:port]` of the requests (the bucket's own host in virtual-hosted style). */
   readonly #host: string;
   readonly #basePath: string;
+  /** The encoded path every object path starts with: the base path, and the bucket in path style. */
+  readonly #bucketPath: string;
 
   constructor(options: S3FsOptions) {
     const context = { op: "new S3Fs", backend: "s3" };
@@ -96,6 +98,7 @@ export class S3Client {
     this.#protocol = url.protocol;
     this.#host = this.pathStyle ? url.host : `${this.bucket}.${url.host}`;
     this.endpoint = `${url.protocol}//${url.host}${this.#basePath}`;
+    this.#bucketPath = `${this.#basePath}${this.pathStyle ? `/${encodeKey(this.bucket)}` : ""}`;
     if (!options.anonymous && options.credentials === undefined) {
       throw new FusioError(
         "InvalidArgument",
@@ -123,8 +126,7 @@ export class S3Client {
 
   /** The encoded path of `key` (or of the bucket when undefined). */
   path(key: string | undefined): string {
-    const bucket = this.pathStyle ? `/${encodeKey(this.bucket)}` : "";
-    return `${this.#basePath}${bucket}/${key === undefined ? "" : encodeKey(key)}`;
+    return `${this.#bucketPath}/${key === undefined ? "" : encodeKey(key)}`;
   }
 
   // The two object calls most modules make, as methods: one seam a test can stand in for.
