@@ -159,7 +159,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
       baseline: SDK,
       ...HEADLINE,
       opsPerRound: 150,
-      rounds: 3,
+      rounds: 8,
       cases: getCases(1),
     },
     {
@@ -167,7 +167,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
       baseline: SDK,
       ...HEADLINE,
       opsPerRound: 400,
-      rounds: 3,
+      rounds: 8,
       cases: getCases(16),
     },
     {
@@ -175,7 +175,7 @@ export async function s3Groups(): Promise<BenchGroup[]> {
       baseline: SDK,
       ...HEADLINE,
       opsPerRound: 200,
-      rounds: 3,
+      rounds: 8,
       cases: [
         {
           name: FLOOR,
