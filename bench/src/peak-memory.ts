@@ -66,7 +66,6 @@ export function runIsolated(memoryCase: MemoryCase): Run {
   const result = spawnSync(
     process.execPath,
     [
-      "--conditions=source",
       "--expose-gc",
       "--import",
       tsx,
