@@ -1,5 +1,6 @@
 // unstorage on fusio (fusioDriver over NodeFs) against unstorage's own fs driver, same directory
-// layout, small values.
+// layout, small values. The getItem group also runs fusio without its root jail
+// (followSymlinksOutsideRoot), which shows what the jail's symlink check costs a small read.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ export async function unstorageGroups(): Promise<BenchGroup[]> {
   const roots = [
     mkdtempSync(join(tmpdir(), "fusio-bench-unstorage-fs-")),
     mkdtempSync(join(tmpdir(), "fusio-bench-unstorage-fusio-")),
+    mkdtempSync(join(tmpdir(), "fusio-bench-unstorage-unjailed-")),
   ] as const;
   process.on("exit", () => {
     for (const root of roots) rmSync(root, { recursive: true, force: true });
@@ -22,6 +24,9 @@ export async function unstorageGroups(): Promise<BenchGroup[]> {
   const storages = {
     fs: createStorage({ driver: fsDriver({ base: roots[0] }) }),
     fusio: createStorage({ driver: fusioDriver(new NodeFs({ root: roots[1] })) }),
+    unjailed: createStorage({
+      driver: fusioDriver(new NodeFs({ root: roots[2], followSymlinksOutsideRoot: true })),
+    }),
   };
   for (const storage of Object.values(storages)) for (const key of keys) await storage.setItem(key, value);
   let i = 0;
@@ -34,6 +39,10 @@ export async function unstorageGroups(): Promise<BenchGroup[]> {
       cases: [
         { name: "unstorage fs driver", op: () => storages.fs.getItem(key()) },
         { name: "fusioDriver(NodeFs)", op: () => storages.fusio.getItem(key()) },
+        {
+          name: "fusioDriver(NodeFs), followSymlinksOutsideRoot",
+          op: () => storages.unjailed.getItem(key()),
+        },
       ],
     },
     {

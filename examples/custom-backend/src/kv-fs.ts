@@ -1,5 +1,6 @@
 import {
   beginCall,
+  beginReadFile,
   type CallOptions,
   type Capabilities,
   type File,
@@ -50,6 +51,15 @@ export class KvFs implements Fs {
     // A missing path is refused here, not at the first read.
     if (existing === undefined && !open.create) throw new FusioError("NotFound", "no such file", context);
     return new KvFile(this.kv, key, open, open.truncate ? new Uint8Array(0) : (existing ?? new Uint8Array(0)));
+  }
+
+  /** Optional (`Fs.readFile`): a whole file is one `kv.get`, with no handle to make. */
+  async readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    const { path: key, context } = beginReadFile(this.kind, path, options?.signal);
+    const value = await this.kv.get(key.raw);
+    if (value === undefined) throw new FusioError("NotFound", "no such file", context);
+    // A new array, as `readToEndAt` gives: the caller may change it.
+    return value.slice();
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {

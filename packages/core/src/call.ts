@@ -57,6 +57,17 @@ export function beginOpen(
 }
 
 /**
+ * For implementers: the start of the optional `Fs.readFile`, before any I/O: {@link beginCall},
+ * then the root refused, as {@link beginOpen} refuses it.
+ * @throws FusioError `InvalidPath`, `Aborted`, `IsADirectory`.
+ */
+export function beginReadFile(backend: string, path: Path | string, signal?: AbortSignalLike | undefined): FsCall {
+  const call = beginCall(backend, "readFile", path, signal);
+  if (call.path.isRoot) throw new FusioError("IsADirectory", "the root is not a file", call.context);
+  return call;
+}
+
+/**
  * For implementers: the start of `CasFs.putConditional`, before any I/O, in this order: the path
  * parsed, the data and the condition checked, the caller's signal, and the root refused.
  * @throws FusioError `InvalidPath`, `InvalidArgument`, `Aborted`, `IsADirectory`.

@@ -64,6 +64,29 @@ export interface Fs {
   open(path: Path | string, options?: OpenOptions): Promise<File>;
 
   /**
+   * Optional: the whole content of the file at `path` in one call, for backends that can do it
+   * cheaper than through a handle (local disk: one open, stat, read and close; an object store:
+   * one GET without the HEAD of `open`). Callers use `readFile` of `@fusio/util`, which calls it
+   * when present and otherwise opens the file.
+   *
+   * Same bytes and same errors as `open(path)`, `readToEndAt(0)` and `close()` on this Fs: a new
+   * array the caller owns, holding what a handle opened now would read to its end. A signal
+   * that has fired before the bytes are read rejects `Aborted` (nothing is changed either way).
+   *
+   * ```ts
+   * async readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+   *   const { path: key, context } = beginReadFile(this.kind, path, options?.signal);
+   *   const entry = this.#entries.get(key.raw);
+   *   if (entry === undefined) throw new FusioError("NotFound", "no such file", context);
+   *   return entry.bytes.slice();
+   * }
+   * ```
+   * @throws FusioError `NotFound` when missing, `IsADirectory` for the root (and for a
+   *   directory, where directories exist), `PermissionDenied`, `InvalidPath`, `Aborted`.
+   */
+  readFile?(path: Path | string, options?: CallOptions): Promise<Uint8Array>;
+
+  /**
    * Metadata of one entry.
    * @throws FusioError `NotFound` when missing.
    */

@@ -4,6 +4,7 @@ export {
   beginCall,
   beginOpen,
   beginPutConditional,
+  beginReadFile,
   checkFileCall,
   type FileCallState,
   type FsCall,

@@ -1,4 +1,13 @@
-import { beginCall, beginOpen, beginPutConditional, checkFileCall, FusioError, fileContext, Path } from "@fusio/core";
+import {
+  beginCall,
+  beginOpen,
+  beginPutConditional,
+  beginReadFile,
+  checkFileCall,
+  FusioError,
+  fileContext,
+  Path,
+} from "@fusio/core";
 import { describe, expect, it } from "vitest";
 
 function kindOf(run: () => unknown): string | undefined {
@@ -87,6 +96,19 @@ describe("beginOpen", () => {
     expect(kindOf(() => beginOpen(fs, "a", { write: true, syncOnClose: "data" }))).toBeUndefined();
     expect(kindOf(() => beginOpen(fs, "a", { read: false }))).toBe("InvalidArgument");
     expect(kindOf(() => beginOpen(fs, "a//b"))).toBe("InvalidPath");
+  });
+});
+
+describe("beginReadFile", () => {
+  it("checks the path, the signal and the root, in that order, and names the call readFile", () => {
+    const signal = AbortSignal.abort();
+    expect(kindOf(() => beginReadFile("test", "a//b", signal))).toBe("InvalidPath");
+    expect(kindOf(() => beginReadFile("test", "/", signal))).toBe("Aborted");
+    expect(kindOf(() => beginReadFile("test", "/", undefined))).toBe("IsADirectory");
+    expect(kindOf(() => beginReadFile("test", ""))).toBe("IsADirectory");
+    const { path, context } = beginReadFile("test", "/a/b");
+    expect(path.raw).toBe("a/b");
+    expect(context).toEqual({ op: "readFile", path: "a/b", backend: "test" });
   });
 });
 

@@ -61,6 +61,10 @@ export class DenoFs extends DiskFs {
     }
   }
 
+  override readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    return super.readFile(path, options).catch(rethrow);
+  }
+
   override stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {
     return super.stat(path, options).catch(rethrow);
   }

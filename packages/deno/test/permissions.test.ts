@@ -35,6 +35,7 @@ async function sandboxed(
 
 const FS_OPS = [
   "readExisting",
+  "readFile",
   "stat",
   "list",
   "createFile",
@@ -55,7 +56,7 @@ describe("Deno permissions", () => {
 
   it("with read on the root only: reads work (the existing root is not created again); writes reject PermissionDenied", async () => {
     const results = await sandboxed("read-only", (root) => [`--allow-read=${root}`]);
-    const reads = ["readExisting", "stat", "list", "loadWithTag"];
+    const reads = ["readExisting", "readFile", "stat", "list", "loadWithTag"];
     expect(results).toEqual({
       ...Object.fromEntries([...FS_OPS, "putConditional", "fetch"].map((op) => [op, "PermissionDenied"])),
       ...Object.fromEntries(reads.map((op) => [op, "ok"])),

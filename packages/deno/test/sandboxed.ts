@@ -15,6 +15,7 @@ const attempts: Record<string, () => Promise<unknown>> = {
     await file.readToEndAt(0);
     await file.close();
   },
+  readFile: () => fs.readFile("existing.txt"),
   stat: () => fs.stat("existing.txt"),
   list: async () => {
     for await (const _entry of fs.list("")) {

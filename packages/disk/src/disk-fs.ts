@@ -25,6 +25,7 @@ import { errnoCode, fromErrno, isMissing } from "./internal/errors.ts";
 import type { Created } from "./internal/handle.ts";
 import { closeFd, fstat, lstat, mkdirs, openFd, stat, unlink } from "./internal/io.ts";
 import { walk } from "./internal/list.ts";
+import { readWholeFile } from "./internal/read-file.ts";
 import { Root } from "./internal/root.ts";
 
 /** Options of a local-disk Fs (`NodeFs`, `BunFs`, `DenoFs`). */
@@ -137,6 +138,15 @@ export class DiskFs implements CasFs {
       created,
       writer: open.write ? this.#driver.openWriter?.(fd) : undefined,
     });
+  }
+
+  /**
+   * The whole file with one open, fstat, read and close (a handle would take an fstat more);
+   * the same bytes and errors as `open`, `readToEndAt(0)` and `close`, inside the root as
+   * every other call.
+   */
+  readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    return readWholeFile(this.#root, path, options);
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {

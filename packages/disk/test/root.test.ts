@@ -75,6 +75,17 @@ describe("NodeFs stays inside its root", () => {
     expect(existsSync(join(root, "copied.txt"))).toBe(false);
   });
 
+  it("readFile through a link that leads outside rejects PermissionDenied; links inside, or with the opt-in, are followed", async () => {
+    for (const path of ["file-out", "dir-out/secret.txt", "relative-out/secret.txt", "hop1", "dangling-out"]) {
+      await rejectsWith(fs.readFile(path), "PermissionDenied");
+    }
+    expect(decode(await fs.readFile("inside-file-link"))).toBe("inside");
+    expect(decode(await fs.readFile("inside-link/a.txt"))).toBe("inside");
+    const open = new NodeFs({ root, followSymlinksOutsideRoot: true });
+    expect(decode(await open.readFile("dir-out/secret.txt"))).toBe("secret");
+    expect(decode(await open.readFile("file-out"))).toBe("secret");
+  });
+
   it("writing through a link that leads outside rejects PermissionDenied and creates nothing there", async () => {
     await rejectsWith(fs.open("dir-out/new.txt", { create: true }), "PermissionDenied");
     await rejectsWith(fs.open("dir-out/deep/new.txt", { create: true }), "PermissionDenied");

@@ -2,6 +2,7 @@ import {
   beginCall,
   beginOpen,
   beginPutConditional,
+  beginReadFile,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -65,6 +66,12 @@ export class MemoryFs implements CasFs {
       entry.lastModified = new Date();
     }
     return new MemoryFile(key, entry, open, this.#nextTag);
+  }
+
+  /** The whole file in one call: no handle to make. */
+  async readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    const { path: key, context } = beginReadFile(this.kind, path, options?.signal);
+    return this.#get(key, context).view().slice();
   }
 
   async stat(path: Path | string, options?: CallOptions): Promise<FileMeta> {

@@ -48,6 +48,8 @@ export function fusioDriver(fs: Fs, options: FusioDriverOptions = {}): Driver<Fu
   async function read(key: string, transaction?: TransactionOptions): Promise<Uint8Array | null> {
     const signal = signalOf(transaction);
     try {
+      // The backend's whole-file read where it has one: on local disk, fewer system calls.
+      if (fs.readFile) return await fs.readFile(path(key), { signal });
       const file = await fs.open(path(key), { signal });
       try {
         return await file.readToEndAt(0, { signal });

@@ -8,10 +8,16 @@ import type { Driver } from "unstorage";
 import fsDriver from "unstorage/drivers/fs";
 import memoryDriver from "unstorage/drivers/memory";
 import { describeDriver } from "./driver-suite.ts";
+import { withoutReadFile } from "./without-read-file.ts";
 
 describeDriver("fusioDriver(MemoryFs)", { create: () => fusioDriver(new MemoryFs()), nativeMeta: true });
 describeDriver("fusioDriver(MemoryFs, { base })", {
   create: () => fusioDriver(new MemoryFs(), { base: "nested/base" }),
+  nativeMeta: true,
+});
+// Reads through a handle, as on backends without `Fs.readFile`.
+describeDriver("fusioDriver(MemoryFs without readFile)", {
+  create: () => fusioDriver(withoutReadFile(new MemoryFs())),
   nativeMeta: true,
 });
 

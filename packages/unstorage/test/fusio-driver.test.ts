@@ -2,7 +2,8 @@ import { FusioError } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { fusioDriver } from "@fusio/unstorage";
 import { createStorage } from "unstorage";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { withoutReadFile } from "./without-read-file.ts";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -30,6 +31,28 @@ describe("fusioDriver", () => {
     expect(meta.size).toBe(7);
     expect(meta.mtime instanceof Date).toBe(true);
     expect(meta.etag).toBe((await fs.stat("x/y.json")).etag);
+  });
+
+  it("getItem and getItemRaw read with the Fs's own readFile when it has one, else through a handle", async () => {
+    const fs = new MemoryFs();
+    await fs.putConditional("k/v", text("value"), { ifNotExists: true });
+    const readFile = vi.spyOn(fs, "readFile");
+    const open = vi.spyOn(fs, "open");
+    const storage = createStorage({ driver: fusioDriver(fs) });
+    expect(await storage.getItem("k:v")).toBe("value");
+    expect(await storage.getItemRaw("k:v")).toEqual(text("value"));
+    expect(await storage.getItem("k")).toBe(null); // a directory reads as missing
+    expect(readFile).toHaveBeenCalledTimes(3);
+    expect(open).not.toHaveBeenCalled();
+
+    const plain = withoutReadFile(fs);
+    const openPlain = vi.spyOn(plain, "open");
+    const fallback = createStorage({ driver: fusioDriver(plain) });
+    expect(await fallback.getItem("k:v")).toBe("value");
+    expect(await fallback.getItemRaw("k:v")).toEqual(text("value"));
+    expect(await fallback.getItem("missing")).toBe(null);
+    expect(openPlain).toHaveBeenCalledTimes(3);
+    expect(readFile).toHaveBeenCalledTimes(3);
   });
 
   it("clear with a base removes only the keys below it", async () => {

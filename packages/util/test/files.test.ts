@@ -1,9 +1,25 @@
-import { FusioError } from "@fusio/core";
+import { type Fs, FusioError } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { exists, readFile, writeFile } from "@fusio/util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 const text = (value: string) => new TextEncoder().encode(value);
+
+/** `fs` as a third-party backend that implements only the required methods sees it. */
+function withoutReadFile(fs: Fs): Fs {
+  return {
+    kind: fs.kind,
+    id: fs.id,
+    capabilities: fs.capabilities,
+    open: (path, options) => fs.open(path, options),
+    stat: (path, options) => fs.stat(path, options),
+    list: (dir, options) => fs.list(dir, options),
+    createDirAll: (path, options) => fs.createDirAll(path, options),
+    remove: (path, options) => fs.remove(path, options),
+    copy: (from, to, options) => fs.copy(from, to, options),
+    link: (from, to, options) => fs.link(from, to, options),
+  };
+}
 
 describe("readFile, writeFile, exists", () => {
   it("write replaces, append extends, read returns everything", async () => {
@@ -24,6 +40,31 @@ describe("readFile, writeFile, exists", () => {
 
   it("readFile of a missing path rejects NotFound", async () => {
     await expect(readFile(new MemoryFs(), "nope")).rejects.toSatisfy((e) => FusioError.is(e, "NotFound"));
+  });
+
+  it("readFile uses the backend's own readFile when it has one, without opening a handle", async () => {
+    const fs = new MemoryFs();
+    await writeFile(fs, "a.txt", text("whole"));
+    const own = vi.spyOn(fs, "readFile");
+    const open = vi.spyOn(fs, "open");
+    const signal = new AbortController().signal;
+    expect(new TextDecoder().decode(await readFile(fs, "a.txt", { signal }))).toBe("whole");
+    expect(own).toHaveBeenCalledWith("a.txt", { signal });
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it("readFile falls back to open, readToEndAt and close on a backend without readFile", async () => {
+    const memory = new MemoryFs();
+    await writeFile(memory, "a.txt", text("through a handle"));
+    const fs = withoutReadFile(memory);
+    const open = vi.spyOn(fs, "open");
+    expect(fs.readFile).toBeUndefined();
+    expect(new TextDecoder().decode(await readFile(fs, "a.txt"))).toBe("through a handle");
+    expect(open).toHaveBeenCalledTimes(1);
+    await expect(readFile(fs, "nope")).rejects.toSatisfy((e) => FusioError.is(e, "NotFound"));
+    await expect(readFile(fs, "a.txt", { signal: AbortSignal.abort() })).rejects.toSatisfy((e) =>
+      FusioError.is(e, "Aborted"),
+    );
   });
 
   it("writeFile with an aborted signal writes nothing", async () => {

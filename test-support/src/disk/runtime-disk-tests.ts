@@ -65,6 +65,7 @@ export function runtimeDiskTests(
         const confined = subject.create(join(base, "root"));
         for (const run of [
           () => confined.open("out/secret.txt"),
+          () => confined.readFile?.("out/secret.txt"),
           () => confined.stat("out/secret.txt"),
           () => confined.open("dangling", { create: true }),
           () => confined.putConditional("out/cas.txt", new Uint8Array(1), { ifNotExists: true }),

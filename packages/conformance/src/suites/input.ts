@@ -1,7 +1,8 @@
 import { type Fs, isCasFs } from "@fusio/core";
 import { collect, type Define, sameBytes, show, text } from "../context.ts";
 
-const BAD_PATHS = ["a//b", "a/./b", "a/../b", "..", "a/\u0001b", "tab\there", "del\u007f"];
+/** Path strings `Path.parse` refuses: every method rejects them `InvalidPath`. */
+export const BAD_PATHS: readonly string[] = ["a//b", "a/./b", "a/../b", "..", "a/\u0001b", "tab\there", "del\u007f"];
 const BAD_POSITIONS = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "1" as unknown as number];
 const NOT_BYTES: unknown[] = ["text", [1, 2, 3], new ArrayBuffer(4), null, undefined, new DataView(new ArrayBuffer(2))];
 

@@ -2,6 +2,7 @@
 // fastest primitive on Node, Bun and Deno alike (see shared/reference/disk-notes.md), and calling
 // through the `fs` default export at call time keeps every system call observable to the tests
 // (which spy on it).
+import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import process from "node:process";
 
@@ -86,7 +87,9 @@ export async function writeFully(fd: number, data: Uint8Array): Promise<void> {
 
 /** Reads `[0, length)` of `fd` into a new array; returns fewer bytes when the file is shorter. */
 export async function readPrefix(fd: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
+  // Uninitialised memory of exactly the right size (no zero-filling of what is read over anyway);
+  // a plain Uint8Array view, so the caller gets no Buffer and no pooled memory.
+  const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
   for (let done = 0; done < length; ) {
     const read = await readAt(fd, buf, done, done);
     if (read === 0) return buf.subarray(0, done);
