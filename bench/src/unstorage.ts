@@ -35,6 +35,7 @@ export async function unstorageGroups(): Promise<BenchGroup[]> {
     {
       title: "unstorage getItem, 1 KiB values, local disk",
       baseline: "unstorage fs driver",
+      defaultCase: "fusioDriver(NodeFs)",
       opsPerRound: 2000,
       cases: [
         { name: "unstorage fs driver", op: () => storages.fs.getItem(key()) },
@@ -48,6 +49,7 @@ export async function unstorageGroups(): Promise<BenchGroup[]> {
     {
       title: "unstorage setItem, 1 KiB values, local disk",
       baseline: "unstorage fs driver",
+      defaultCase: "fusioDriver(NodeFs)",
       opsPerRound: 1000,
       cases: [
         { name: "unstorage fs driver", op: () => storages.fs.setItem(key(), value) },

@@ -1,5 +1,6 @@
 import {
   beginCall,
+  beginReadFile,
   type CallOptions,
   type Capabilities,
   type CasCondition,
@@ -27,6 +28,7 @@ import { BlobClient, blobName, blobSize } from "./internal/client.ts";
 import { quoteEtag } from "./internal/etag.ts";
 import { lazy } from "./internal/lazy.ts";
 import { listBlobs } from "./internal/list.ts";
+import { readAll } from "./internal/read.ts";
 
 // Whole features, loaded with their first use.
 const loadAppend = lazy(() => import("./internal/append.ts"));
@@ -147,6 +149,19 @@ export class AzureBlobFs implements CasFs {
     // A missing blob rejects NotFound (mapped from the service's answer).
     const size = await blobSize(this.#client, name, "open", signal);
     return file(open.truncate ? 0 : size, open.truncate);
+  }
+
+  /**
+   * The whole blob in one [Get Blob](https://learn.microsoft.com/rest/api/storageservices/get-blob),
+   * without the Get Blob Properties of `open` (see `Fs.readFile`); its length is checked against
+   * `Content-Length`.
+   */
+  async readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    const signal = options?.signal;
+    const { path: key, context } = beginReadFile("azure", path, signal);
+    const name = blobName(key, context);
+    const call = { op: "readFile", path: name, signal, idempotent: true };
+    return (await readAll(this.#client, { method: "GET", key: name }, call)).data;
   }
 
   /** Get Blob Properties (size, modification time, ETag); the root is a directory. */

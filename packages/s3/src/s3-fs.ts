@@ -22,6 +22,7 @@ import { discardBody } from "@fusio/http/body";
 import { S3Client } from "./internal/client.ts";
 import { lazy } from "./internal/lazy.ts";
 import { listObjects, objectMeta } from "./internal/list.ts";
+import { readToEnd } from "./internal/read.ts";
 import type { S3FsOptions } from "./options.ts";
 import { S3File } from "./s3-file.ts";
 
@@ -98,6 +99,15 @@ export class S3Fs implements CasFs {
    * page by page, each fetched only when the consumer wants more. Objects and CommonPrefixes
    * are merged into one key-ordered stream.
    */
+  /**
+   * The whole object in one [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html),
+   * without the HEAD of `open` (see `Fs.readFile`); its length is checked against `Content-Length`.
+   */
+  async readFile(path: Path | string, options?: CallOptions): Promise<Uint8Array> {
+    const { path: key, context } = objectCall("readFile", path, options?.signal);
+    return readToEnd(this.#client, key.raw, 0, context, options?.signal);
+  }
+
   async *list(dir: Path | string, options: ListOptions = {}): AsyncGenerator<FileMeta> {
     const { path: base, context } = keyCall("list", dir, options.signal);
     const listing = { recursive: options.recursive === true, pageSize: this.#pageSize };
