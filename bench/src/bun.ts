@@ -1,11 +1,12 @@
 // Inside Bun: BunFs against the fastest bare Bun API for 4 KiB random reads (node:fs callback
-// `fs.read` on the descriptor) and 4 KiB appends (a `Bun.file(fd).writer()` FileSink), with the
-// slower alternatives alongside to show why those are the baselines.
+// `fs.read` on the descriptor), whole-file reads (a synchronous fstat, then `fs.read`) and 4 KiB
+// appends (a `Bun.file(fd).writer()` FileSink), with the slower alternatives alongside to show
+// why those are the baselines.
 import fs from "node:fs";
 import { open } from "node:fs/promises";
 import { BunFs, BunHttpClient } from "@fusio/bun";
 import { diskFixture, truncateEvery } from "./disk-fixture.ts";
-import { readCallback, readToEndCallback, writeCallback } from "./fs-callbacks.ts";
+import { readCallback, readToEndCallback, readToEndSyncStat, writeCallback } from "./fs-callbacks.ts";
 import type { BenchGroup } from "./harness.ts";
 import { fetchGroups, httpFixture } from "./http-fixture.ts";
 
@@ -35,6 +36,7 @@ export async function bunGroups(): Promise<BenchGroup[]> {
   const wholePath = disk.appendPath("whole");
   fs.writeFileSync(wholePath, new Uint8Array(1024 * 1024).fill(5));
   const wholeFd = fs.openSync(wholePath, "r");
+  const sliceFd = fs.openSync(wholePath, "r");
   const whole = await bunFs.open("append-whole.bin");
 
   const http = await httpFixture();
@@ -84,15 +86,19 @@ export async function bunGroups(): Promise<BenchGroup[]> {
     },
     {
       title: "1 MiB readToEndAt",
-      baseline: "fstat + fs.read callback (bare)",
+      baseline: "fstatSync + fs.read callback (bare)",
       opsPerRound: 200,
       rounds: 9,
       cases: [
-        { name: "fstat + fs.read callback (bare)", op: () => readToEndCallback(wholeFd, 0) },
+        { name: "fstatSync + fs.read callback (bare)", op: () => readToEndSyncStat(wholeFd, 0) },
         { name: "BunFs readToEndAt", op: () => whole.readToEndAt(0) },
-        // For reference only: a handle must keep reading the file it opened, even after a rename
-        // replaced the name (CAS does that), so a path-based read cannot serve it; and
-        // Bun.file(fd) reads from the descriptor's cursor, not a position.
+        { name: "fstat + fs.read callback", op: () => readToEndCallback(wholeFd, 0) },
+        // For reference only, as neither can serve a handle. Bun.file(fd).slice(pos) seeks the
+        // descriptor's shared offset and then reads (concurrent reads mix up; slice(0) does not
+        // seek and reads from wherever the offset is): here from 1, on a descriptor of its own.
+        { name: "Bun.file(fd).slice(1).bytes() (shared offset)", op: () => Bun.file(sliceFd).slice(1).bytes() },
+        // A handle must keep reading the file it opened, also after a rename replaced the name
+        // (CAS does that) or an unlink: a path-based read cannot serve it.
         { name: "Bun.file(path).slice().bytes() (by path)", op: () => Bun.file(wholePath).slice(0).bytes() },
       ],
     },

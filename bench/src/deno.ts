@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { DenoFs, DenoHttpClient } from "@fusio/deno";
 import { diskFixture, truncateEvery } from "./disk-fixture.ts";
-import { readCallback, readToEndCallback, writeCallback } from "./fs-callbacks.ts";
+import { readCallback, readToEndCallback, readToEndSyncStat, writeCallback } from "./fs-callbacks.ts";
 import type { BenchGroup } from "./harness.ts";
 import { fetchGroups, httpFixture } from "./http-fixture.ts";
 
@@ -85,12 +85,13 @@ export async function denoGroups(): Promise<BenchGroup[]> {
     },
     {
       title: "1 MiB readToEndAt",
-      baseline: "fstat + fs.read callback (bare)",
+      baseline: "fstatSync + fs.read callback (bare)",
       opsPerRound: 200,
       rounds: 9,
       cases: [
-        { name: "fstat + fs.read callback (bare)", op: () => readToEndCallback(wholeFd, 0) },
+        { name: "fstatSync + fs.read callback (bare)", op: () => readToEndSyncStat(wholeFd, 0) },
         { name: "DenoFs readToEndAt", op: () => whole.readToEndAt(0) },
+        { name: "fstat + fs.read callback", op: () => readToEndCallback(wholeFd, 0) },
         // For reference only: a handle must keep reading the file it opened, even after a rename
         // replaced the name (CAS does that), so a path-based read cannot serve it.
         { name: "Deno.readFile (by path)", op: () => Deno.readFile(wholePath) },

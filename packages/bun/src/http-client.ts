@@ -7,8 +7,8 @@ export interface BunHttpClientOptions {
    * Milliseconds the client waits on the network without progress before it rejects `Timeout`:
    * for the response headers (each chunk of a streamed request body going up restarts it; a
    * buffer body counts as one wait), then for each chunk of the response body. Time the caller
-   * spends producing or consuming chunks does not count. `0` turns it off. Default 300 000
-   * (undici's).
+   * spends producing or consuming chunks does not count; a body of known length up to 4 MiB is
+   * read whole, as one wait. `0` turns it off. Default 300 000 (undici's).
    */
   timeout?: number | undefined;
 }
@@ -16,6 +16,12 @@ export interface BunHttpClientOptions {
 // Bun's fetch extension (https://bun.sh/docs/api/fetch): `decompress: false` hands over the
 // bytes as the server sent them.
 const INIT = { decompress: false };
+
+/**
+ * Bodies of known length up to this size are read whole: in Bun a stream reader costs ~15-20%
+ * more CPU than one `arrayBuffer()` for 256 KiB and 1 MiB bodies, and catches up at about 4 MiB.
+ */
+const WHOLE_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * An `HttpClient` on Bun's `fetch`. It is `FetchHttpClient` (`@fusio/http`) configured for Bun. Bodies stream both ways (a chunk iterable is pulled as the
@@ -31,6 +37,8 @@ export class BunHttpClient extends FetchHttpClient {
       backend: "bun",
       transportError,
       init: INIT,
+      wholeBodyLimit: WHOLE_BODY_LIMIT,
+      sharedTimer: true,
     });
   }
 }

@@ -31,6 +31,8 @@ describe("BunFs inside Bun", () => {
   });
 
   shared.concurrentReads();
+  shared.concurrentWholeReads();
+  shared.openedFileKept();
 
   it("a read-write handle reads back its own appends, still in the FileSink's buffer", async () => {
     const file = await fs.open("own.bin", { create: true, truncate: true });

@@ -29,6 +29,7 @@ export class DenoHttpClient extends FetchHttpClient {
       redirect: "manual",
       backend: "deno",
       transportError,
+      sharedTimer: true,
     });
   }
 }

@@ -19,6 +19,8 @@ describe("DenoFs inside Deno", () => {
   });
 
   shared.concurrentReads();
+  shared.concurrentWholeReads();
+  shared.openedFileKept();
 
   it("a read-write handle reads back its own appends", async () => {
     const file = await fs.open("own.bin", { create: true, truncate: true });

@@ -228,3 +228,71 @@ describe("sendRequest handing over", () => {
     expect(seen[1]?.timeout).toBeUndefined();
   });
 });
+
+routes.set("/sized", (request, response) => {
+  const size = Number(new URL(request.url ?? "", "http://x").searchParams.get("n"));
+  response.writeHead(200, { "content-length": String(size) });
+  // In pieces, so that a body read as a stream arrives in several chunks.
+  let sent = 0;
+  const next = (): void => {
+    const piece = Math.min(16 * 1024, size - sent);
+    sent += piece;
+    if (sent === size) response.end(Buffer.alloc(piece, 9));
+    else response.write(Buffer.alloc(piece, 9), () => setTimeout(next, 1));
+  };
+  next();
+});
+
+describe("FetchHttpClient wholeBodyLimit", () => {
+  async function chunkCount(subject: FetchHttpClient, size: number): Promise<number> {
+    const response = await subject.send({ method: "GET", url: `${base}/sized?n=${size}`, headers: {} });
+    let count = 0;
+    let length = 0;
+    for await (const chunk of response.body) {
+      count++;
+      length += chunk.length;
+    }
+    expect(length).toBe(size);
+    return count;
+  }
+
+  it("reads a body of known length up to the limit whole, as one chunk, and streams a longer one", async () => {
+    expect(await chunkCount(client, 64 * 1024)).toBe(1);
+    expect(await chunkCount(client, 200_000)).toBeGreaterThan(1);
+    const larger = new FetchHttpClient({ wholeBodyLimit: 256 * 1024 });
+    expect(await chunkCount(larger, 200_000)).toBe(1);
+    expect(await chunkCount(larger, 300_000)).toBeGreaterThan(1);
+    const none = new FetchHttpClient({ wholeBodyLimit: 0 });
+    expect(await chunkCount(none, 100_000)).toBeGreaterThan(1);
+  });
+
+  it("rejects a bad limit with InvalidArgument", () => {
+    for (const wholeBodyLimit of [-1, 1.5, Number.NaN]) {
+      let kind: string | undefined;
+      try {
+        new FetchHttpClient({ wholeBodyLimit });
+      } catch (error) {
+        kind = (error as FusioError).kind;
+      }
+      expect(kind).toBe("InvalidArgument");
+    }
+  });
+});
+
+describe("FetchHttpClient sharedTimer", () => {
+  it("times out a short wait armed after a long one, and leaves the long one running", async () => {
+    const shared = new FetchHttpClient({ sharedTimer: true, timeout: 60_000 });
+    const long = shared.send({ method: "GET", url: `${base}/stall-headers`, headers: {} }).catch((e: unknown) => e);
+    const started = performance.now();
+    const short = await shared
+      .send({ method: "GET", url: `${base}/stall-headers`, headers: {}, timeout: 50 })
+      .catch((e: unknown) => e);
+    expect(FusioError.is(short, "Timeout")).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The long wait is still pending: it settles only when the test aborts it.
+    const settled = await Promise.race([long.then(() => "settled"), new Promise((r) => setTimeout(r, 100, "pending"))]);
+    expect(settled).toBe("pending");
+    server.closeAllConnections();
+    expect(FusioError.is(await long)).toBe(true);
+  });
+});

@@ -9,3 +9,14 @@ describeHttpClient(
   { create: (options) => new FetchHttpClient({ redirect: "manual", ...options }), rawBodies: false },
   { describe, it, expect, beforeEach, afterEach },
 );
+
+// The same behaviour with the stall timeouts of all requests on one timer of the client (as
+// BunHttpClient and DenoHttpClient run them).
+describeHttpClient(
+  "FetchHttpClient with a shared timer (the shared suite)",
+  {
+    create: (options) => new FetchHttpClient({ redirect: "manual", sharedTimer: true, ...options }),
+    rawBodies: false,
+  },
+  { describe, it, expect, beforeEach, afterEach },
+);
