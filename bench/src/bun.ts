@@ -58,6 +58,7 @@ export async function bunGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt, 1 in flight",
       baseline: "fs.read callback (bare)",
+      defaultCase: "BunFs readExactAt",
       opsPerRound: 20_000,
       rounds: 9,
       cases: [
@@ -76,6 +77,7 @@ export async function bunGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt, 16 in flight",
       baseline: "fs.read callback (bare)",
+      defaultCase: "BunFs readExactAt",
       opsPerRound: 20_000,
       rounds: 9,
       cases: [
@@ -87,6 +89,7 @@ export async function bunGroups(): Promise<BenchGroup[]> {
     {
       title: "1 MiB readToEndAt",
       baseline: "fstatSync + fs.read callback (bare)",
+      defaultCase: "BunFs readToEndAt",
       opsPerRound: 200,
       rounds: 9,
       cases: [
@@ -106,6 +109,7 @@ export async function bunGroups(): Promise<BenchGroup[]> {
       title: "4 KiB sequential writeAll (appends)",
       rounds: 41,
       baseline: "FileSink.write (bare)",
+      defaultCase: "BunFs writeAll",
       opsPerRound: 4000,
       cases: [
         {

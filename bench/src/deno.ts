@@ -54,6 +54,7 @@ export async function denoGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt, 1 in flight",
       baseline: "fs.read callback (bare)",
+      defaultCase: "DenoFs readExactAt",
       opsPerRound: 20_000,
       rounds: 9,
       cases: [
@@ -76,6 +77,7 @@ export async function denoGroups(): Promise<BenchGroup[]> {
     {
       title: "4 KiB random readExactAt, 16 in flight",
       baseline: "fs.read callback (bare)",
+      defaultCase: "DenoFs readExactAt",
       opsPerRound: 20_000,
       rounds: 9,
       cases: [
@@ -86,6 +88,7 @@ export async function denoGroups(): Promise<BenchGroup[]> {
     {
       title: "1 MiB readToEndAt",
       baseline: "fstatSync + fs.read callback (bare)",
+      defaultCase: "DenoFs readToEndAt",
       opsPerRound: 200,
       rounds: 9,
       cases: [
@@ -101,6 +104,7 @@ export async function denoGroups(): Promise<BenchGroup[]> {
       title: "4 KiB sequential writeAll (appends)",
       rounds: 41,
       baseline: "fs.write callback (bare)",
+      defaultCase: "DenoFs writeAll",
       opsPerRound: 4000,
       cases: [
         {

@@ -40,6 +40,7 @@ export function fetchGroups(url: string, name: string, client: HttpClient): Benc
     (size): BenchGroup => ({
       title: `HTTP GET of ${size >= 1024 * 1024 ? "1 MiB" : "4 KiB"} from a loopback server`,
       baseline: "fetch + arrayBuffer (bare)",
+      defaultCase: `${name}.send + body`,
       opsPerRound: size > 4096 ? 100 : 1000,
       rounds: 9,
       cases: [
