@@ -107,6 +107,7 @@ export class ParquetSink implements AsyncDisposable {
         throwIfAborted(this.#signal, this.#context);
         return this.#target.writeAll(chunk, { signal: this.#signal });
       });
+      // Registered before the caller awaits `written`, so the buffer is free when it resumes.
       const returned = (): void => {
         if (this.#lent === buffer) this.#lent = undefined;
       };
