@@ -48,6 +48,8 @@ export class ParquetSink implements AsyncDisposable {
   readonly #context: ErrorContext;
   readonly #discard: (() => Promise<void>) | undefined;
   #written: Promise<void> = Promise.resolve();
+  /** The buffer whose bytes the target holds until their `writeAll` settles; not to refill before. */
+  #lent: ArrayBuffer | undefined;
   /** No more bytes are taken: `finish` or `abort` was called. */
   #finished = false;
   /** `finish` completed: the file is published. */
@@ -80,27 +82,37 @@ export class ParquetSink implements AsyncDisposable {
   ensure(size: number): void {
     if (this.#finished) throw new FusioError("Closed", "the parquet sink has finished", this.#context);
     const needed = this.index + size;
-    if (needed <= this.buffer.byteLength) return;
-    const grown = new ArrayBuffer(Math.max(needed, this.buffer.byteLength * 2));
-    new Uint8Array(grown).set(new Uint8Array(this.buffer, 0, this.index));
-    this.buffer = grown;
-    this.view = new DataView(grown);
+    if (this.buffer === this.#lent) {
+      // Appends before the last flush settled (hyparquet-writer waits for it, so this is rare).
+      this.#use(new ArrayBuffer(Math.max(needed, this.buffer.byteLength)));
+    } else if (needed > this.buffer.byteLength) {
+      const grown = new ArrayBuffer(Math.max(needed, this.buffer.byteLength * 2));
+      new Uint8Array(grown).set(new Uint8Array(this.buffer, 0, this.index));
+      this.#use(grown);
+    }
   }
 
   /**
    * Hands the gathered bytes to the target and resolves once it accepted them. The bytes move
-   * to the target as they are (no copy); appends made meanwhile go to a fresh buffer.
+   * to the target as they are (no copy), and the buffer is refilled once the target is done with
+   * them (`writeAll` settled, see `Write.writeAll`); appends made before that go to a fresh one.
    */
   flush(): Promise<void> {
     if (this.index > 0) {
-      const chunk = new Uint8Array(this.buffer, 0, this.index);
-      this.buffer = new ArrayBuffer(this.buffer.byteLength);
-      this.view = new DataView(this.buffer);
+      const buffer = this.buffer;
+      const chunk = new Uint8Array(buffer, 0, this.index);
       this.index = 0;
-      this.#written = this.#written.then(() => {
+      this.#lent = buffer;
+      const written = this.#written.then(() => {
         throwIfAborted(this.#signal, this.#context);
         return this.#target.writeAll(chunk, { signal: this.#signal });
       });
+      // Registered before the caller awaits `written`, so the buffer is free when it resumes.
+      const returned = (): void => {
+        if (this.#lent === buffer) this.#lent = undefined;
+      };
+      written.then(returned, returned);
+      this.#written = written;
     }
     return this.#written;
   }
@@ -225,6 +237,11 @@ export class ParquetSink implements AsyncDisposable {
   appendZigZag(value: number | bigint): void {
     if (typeof value === "number") this.appendVarInt((value << 1) ^ (value >> 31));
     else this.appendVarBigInt((value << 1n) ^ (value >> 63n));
+  }
+
+  #use(buffer: ArrayBuffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer);
   }
 
   #advance(bytes: number): void {

@@ -6,11 +6,13 @@ export interface ReadRecord {
   end: number;
 }
 
-/** Counts reads (with their ranges), size calls, writes, and the largest write. */
+/** Counts reads (with their ranges), size calls, writes (with the memory they came from). */
 export class CountingFile implements File {
   readonly inner: File;
   readonly reads: ReadRecord[] = [];
   readonly writes: number[] = [];
+  /** The memory each write's bytes were in. */
+  readonly writeBuffers: ArrayBufferLike[] = [];
   sizeCalls = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -52,6 +54,7 @@ export class CountingFile implements File {
 
   writeAll(data: Uint8Array, options?: CallOptions): Promise<void> {
     this.writes.push(data.length);
+    this.writeBuffers.push(data.buffer);
     return this.inner.writeAll(data, options);
   }
 

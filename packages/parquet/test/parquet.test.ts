@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Fs, FusioError } from "@fusio/core";
+import { type Fs, FusioError, type Write } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { NodeFs } from "@fusio/node";
 import { openParquetSink, openParquetSource, parquetSink, parquetSource } from "@fusio/parquet";
@@ -173,6 +173,38 @@ describe("parquetSink and parquetSource: options, bounds and failures", () => {
     await using source = await openParquetSource(fs, "rows.parquet");
     const read = await parquetReadObjects({ file: source, columns: ["id"], rowStart: 49_998 });
     expect(read).toEqual([{ id: 49_998 }, { id: 49_999 }]);
+  });
+
+  it("refills one buffer once the target is done with its bytes, instead of a new one per row group", async () => {
+    const fs = new MemoryFs();
+    const file = await openCounting(fs, "reused.parquet", { create: true, truncate: true });
+    const sink = parquetSink(file, { initialBufferSize: 4 * 1024 * KiB });
+    await parquetWrite({ writer: sink, columnData: columns(rows()), rowGroupSize: ROW_GROUP });
+    expect(file.writes.length).toBe(ROWS / ROW_GROUP + 1);
+    expect(new Set(file.writeBuffers).size).toBe(1);
+    await using source = await openParquetSource(fs, "reused.parquet");
+    expect(await parquetReadObjects({ file: source, columns: ["id"], rowStart: ROWS - 1 })).toEqual([{ id: ROWS - 1 }]);
+  });
+
+  it("bytes appended before a flush settled do not overwrite the bytes that flush handed on", async () => {
+    const fs = new MemoryFs();
+    const file = await fs.open("unawaited.bin", { create: true, truncate: true });
+    // A target that takes its time: it holds `data` until its write settles.
+    const slow: Write = {
+      writeAll: async (data, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await file.writeAll(data, options);
+      },
+      flush: (options) => file.flush(options),
+      close: (options) => file.close(options),
+    };
+    const sink = parquetSink(slow, { initialBufferSize: 16 });
+    sink.appendBytes(Uint8Array.of(1, 2, 3));
+    const first = sink.flush();
+    sink.appendBytes(Uint8Array.of(4, 5));
+    await Promise.all([first, sink.finish()]);
+    await using read = await fs.open("unawaited.bin");
+    expect(await read.readToEndAt(0)).toEqual(Uint8Array.of(1, 2, 3, 4, 5));
   });
 
   it("a signal that fires during the write stops it with Aborted", async () => {
