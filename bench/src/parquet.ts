@@ -49,6 +49,7 @@ export async function parquetGroups(): Promise<BenchGroup[]> {
     {
       title: `parquet: open + read all ${ROWS} rows (5 columns, 3 row groups, ${(bytes.length / 2 ** 20).toFixed(1)} MiB), local disk`,
       baseline: "hyparquet asyncBufferFromFile",
+      defaultCase: "@fusio/parquet on NodeFs",
       opsPerRound: 8,
       cases: [
         {
@@ -67,6 +68,7 @@ export async function parquetGroups(): Promise<BenchGroup[]> {
     {
       title: "parquet: open + read 2 columns of 1 row group, local disk",
       baseline: "hyparquet asyncBufferFromFile",
+      defaultCase: "@fusio/parquet on NodeFs",
       opsPerRound: 40,
       cases: [
         {
@@ -85,6 +87,7 @@ export async function parquetGroups(): Promise<BenchGroup[]> {
     {
       title: "parquet: open + read 2 columns of 1 row group, in memory (the adapter's own cost)",
       baseline: "hyparquet on an ArrayBuffer (bare)",
+      defaultCase: "@fusio/parquet on MemoryFs",
       opsPerRound: 40,
       cases: [
         { name: "hyparquet on an ArrayBuffer (bare)", op: () => parquetReadObjects({ file: inMemory, ...projection }) },
@@ -100,7 +103,10 @@ export async function parquetGroups(): Promise<BenchGroup[]> {
     {
       title: `parquet: write ${ROWS} rows in 3 row groups, local disk`,
       baseline: "hyparquet-writer parquetWriteFile",
+      defaultCase: "@fusio/parquet ParquetSink on NodeFs",
       opsPerRound: 6,
+      // Five rounds of a 60 ms operation moved the median by ±10% from one run to the next.
+      rounds: 12,
       unit: "MB/s",
       cases: [
         {

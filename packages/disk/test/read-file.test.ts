@@ -30,12 +30,15 @@ describe("readFile on local disk", () => {
   it("opens read-only, stats once, reads, and closes the descriptor it opened", async () => {
     writeFileSync(join(dir.path, "f.txt"), "hello, file");
     const open = vi.spyOn(fs, "open");
-    const fstat = vi.spyOn(fs, "fstat");
+    // The size comes from a synchronous fstat of the open descriptor (no thread-pool trip).
+    const fstat = vi.spyOn(fs, "fstatSync");
+    const asyncFstat = vi.spyOn(fs, "fstat");
     const close = vi.spyOn(fs, "close");
     expect(decode(await nodeFs.readFile("f.txt"))).toBe("hello, file");
     expect(open).toHaveBeenCalledTimes(1);
     expect((open.mock.calls[0]?.[1] as unknown as number) & O_ACCMODE).toBe(fs.constants.O_RDONLY);
     expect(fstat).toHaveBeenCalledTimes(1);
+    expect(asyncFstat).not.toHaveBeenCalled();
     expect(close).toHaveBeenCalledTimes(1);
     expect(close.mock.calls[0]?.[0]).toBe(fstat.mock.calls[0]?.[0]);
   });
