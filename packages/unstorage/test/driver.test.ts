@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { MemoryFs } from "@fusio/memory";
 import { NodeFs } from "@fusio/node";
 import { fusioDriver } from "@fusio/unstorage";
+import { withoutReadFile } from "@fusio-internal/test-support/without-read-file";
 import type { Driver } from "unstorage";
 import fsDriver from "unstorage/drivers/fs";
 import memoryDriver from "unstorage/drivers/memory";
 import { describeDriver } from "./driver-suite.ts";
-import { withoutReadFile } from "./without-read-file.ts";
 
 describeDriver("fusioDriver(MemoryFs)", { create: () => fusioDriver(new MemoryFs()), nativeMeta: true });
 describeDriver("fusioDriver(MemoryFs, { base })", {

@@ -1,9 +1,9 @@
 import { FusioError } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { fusioDriver } from "@fusio/unstorage";
+import { withoutReadFile } from "@fusio-internal/test-support/without-read-file";
 import { createStorage } from "unstorage";
 import { describe, expect, it, vi } from "vitest";
-import { withoutReadFile } from "./without-read-file.ts";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 

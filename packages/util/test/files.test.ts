@@ -1,25 +1,10 @@
-import { type Fs, FusioError } from "@fusio/core";
+import { FusioError } from "@fusio/core";
 import { MemoryFs } from "@fusio/memory";
 import { exists, readFile, writeFile } from "@fusio/util";
+import { withoutReadFile } from "@fusio-internal/test-support/without-read-file";
 import { describe, expect, it, vi } from "vitest";
 
 const text = (value: string) => new TextEncoder().encode(value);
-
-/** `fs` as a third-party backend that implements only the required methods sees it. */
-function withoutReadFile(fs: Fs): Fs {
-  return {
-    kind: fs.kind,
-    id: fs.id,
-    capabilities: fs.capabilities,
-    open: (path, options) => fs.open(path, options),
-    stat: (path, options) => fs.stat(path, options),
-    list: (dir, options) => fs.list(dir, options),
-    createDirAll: (path, options) => fs.createDirAll(path, options),
-    remove: (path, options) => fs.remove(path, options),
-    copy: (from, to, options) => fs.copy(from, to, options),
-    link: (from, to, options) => fs.link(from, to, options),
-  };
-}
 
 describe("readFile, writeFile, exists", () => {
   it("write replaces, append extends, read returns everything", async () => {

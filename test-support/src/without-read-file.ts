@@ -1,8 +1,8 @@
 import type { Fs } from "@fusio/core";
 
 /**
- * `fs` as a backend without the optional `Fs.readFile` (a third party's, or a remote one) shows
- * it: every required member, nothing else.
+ * `fs` as a backend without the optional `Fs.readFile` (a third party's) shows it: every
+ * required member, nothing else. For tests of callers that fall back to a handle.
  */
 export function withoutReadFile(fs: Fs): Fs {
   return {
