@@ -2,7 +2,7 @@ import { type CallOptions, type Fs, FusioError, type Path } from "@fusio/core";
 
 /**
  * The whole content of the file at `path`: the backend's own `Fs.readFile` where it has one
- * (local disk, memory), else `open`, `readToEndAt(0)` and `close`. Both give the same bytes.
+ * (local disk, memory, S3, Azure), else `open`, `readToEndAt(0)` and `close`. Both give the same bytes.
  * @throws FusioError `NotFound`, `IsADirectory`, and the backend's read errors.
  */
 export async function readFile(fs: Fs, path: Path | string, options: CallOptions = {}): Promise<Uint8Array> {
