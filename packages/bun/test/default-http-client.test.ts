@@ -30,7 +30,7 @@ describe("defaultHttpClient under Bun", () => {
 
   // Two Bun processes: slow on a busy machine.
   it("Bun's own resolver picks the fetch default, from the sources and from dist", { timeout: 30_000 }, () => {
-    expect(resolvedByBun(true)).toBe("src/default-client-fetch.ts");
-    expect(resolvedByBun(false)).toBe("dist/default-client-fetch.js");
+    expect(resolvedByBun(true)).toBe("src/default-client-bun.ts");
+    expect(resolvedByBun(false)).toBe("dist/default-client-bun.js");
   });
 });

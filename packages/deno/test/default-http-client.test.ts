@@ -30,7 +30,7 @@ describe("defaultHttpClient under Deno", () => {
 
   // Two Deno processes: slow on a busy machine.
   it("Deno's own resolver picks the fetch default, from the sources and from dist", { timeout: 30_000 }, () => {
-    expect(resolvedByDeno(true)).toBe("src/default-client-fetch.ts");
-    expect(resolvedByDeno(false)).toBe("dist/default-client-fetch.js");
+    expect(resolvedByDeno(true)).toBe("src/default-client-deno.ts");
+    expect(resolvedByDeno(false)).toBe("dist/default-client-deno.js");
   });
 });
