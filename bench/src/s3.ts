@@ -1,6 +1,7 @@
 // S3 against a Ceph RGW in the same run: fusio (in its default configuration, built as the
-// README's first example with no `http` option, and with the portable FetchHttpClient) versus @aws-sdk/client-s3 (+ @aws-sdk/lib-storage for the large upload),
-// with raw undici.request() + the native node:crypto SigV4 signer as the floor. Uses S3_ENDPOINT
+// README's first example with no `http` option, and with the portable FetchHttpClient) versus
+// @aws-sdk/client-s3 (+ @aws-sdk/lib-storage for the large upload), with raw undici.request() +
+// the native node:crypto SigV4 signer as the floor (s3-floor.ts). Uses S3_ENDPOINT
 // & co. when set, else a throwaway Ceph (servers.ts startS3) for the speed groups and another for
 // the peak-memory group, each stopped after its last group (or at exit).
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
