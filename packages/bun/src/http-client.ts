@@ -1,4 +1,4 @@
-import { FetchHttpClient } from "@fusio/http";
+import { BUN_FETCH_OPTIONS, FetchHttpClient } from "@fusio/http";
 import { transportError } from "./internal/errors.ts";
 
 /** Options of {@link BunHttpClient}. */
@@ -13,16 +13,6 @@ export interface BunHttpClientOptions {
   timeout?: number | undefined;
 }
 
-// Bun's fetch extension (https://bun.sh/docs/api/fetch): `decompress: false` hands over the
-// bytes as the server sent them.
-const INIT = { decompress: false };
-
-/**
- * Bodies of known length up to this size are read whole: in Bun a stream reader costs ~15-20%
- * more CPU than one `arrayBuffer()` for 256 KiB and 1 MiB bodies, and catches up at about 4 MiB.
- */
-const WHOLE_BODY_LIMIT = 4 * 1024 * 1024;
-
 /**
  * An `HttpClient` on Bun's `fetch`. It is `FetchHttpClient` (`@fusio/http`) configured for Bun. Bodies stream both ways (a chunk iterable is pulled as the
  * socket drains; the response is read as it arrives), redirects are returned rather than
@@ -32,13 +22,11 @@ const WHOLE_BODY_LIMIT = 4 * 1024 * 1024;
 export class BunHttpClient extends FetchHttpClient {
   constructor(options: BunHttpClientOptions = {}) {
     super({
+      ...BUN_FETCH_OPTIONS,
       timeout: options.timeout ?? 300_000,
       redirect: "manual",
       backend: "bun",
       transportError,
-      init: INIT,
-      wholeBodyLimit: WHOLE_BODY_LIMIT,
-      sharedTimer: true,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { FetchHttpClient } from "@fusio/http";
+import { DENO_FETCH_OPTIONS, FetchHttpClient } from "@fusio/http";
 import { transportError } from "./internal/errors.ts";
 
 /** Options of {@link DenoHttpClient}. */
@@ -25,11 +25,11 @@ export interface DenoHttpClientOptions {
 export class DenoHttpClient extends FetchHttpClient {
   constructor(options: DenoHttpClientOptions = {}) {
     super({
+      ...DENO_FETCH_OPTIONS,
       timeout: options.timeout ?? 300_000,
       redirect: "manual",
       backend: "deno",
       transportError,
-      sharedTimer: true,
     });
   }
 }

@@ -24,6 +24,7 @@ export {
   type WithRetryOptions,
   withRetry,
 } from "./retry.ts";
+export { BUN_FETCH_OPTIONS, DENO_FETCH_OPTIONS } from "./runtime-fetch-options.ts";
 export { sanitizeError, stripUrls } from "./sanitize.ts";
 export { type SendOptions, sendRequest } from "./send.ts";
 export { decodeXmlText, escapeXml } from "./xml-text.ts";
