@@ -37,7 +37,7 @@ import {
   link,
   mkdirs,
   openFd,
-  readPrefix,
+  readRange,
   rename,
   syncDir,
   unlink,
@@ -116,7 +116,7 @@ async function load(path: string, context: ErrorContext): Promise<{ data: Uint8A
     for (let attempt = 0; attempt < 8; attempt++) {
       const before = await fstatBig(fd);
       if (before.isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
-      const data = await readPrefix(fd, Number(before.size));
+      const data = await readRange(fd, 0, Number(before.size));
       const after = await fstatBig(fd);
       if (after.size === before.size && after.mtimeNs === before.mtimeNs && data.length === Number(before.size)) {
         return { data, tag: tagOf(after, data) };

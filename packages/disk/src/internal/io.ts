@@ -85,13 +85,16 @@ export async function writeFully(fd: number, data: Uint8Array): Promise<void> {
   }
 }
 
-/** Reads `[0, length)` of `fd` into a new array; returns fewer bytes when the file is shorter. */
-export async function readPrefix(fd: number, length: number): Promise<Uint8Array> {
+/**
+ * Reads `[pos, pos + length)` of `fd` into a new array; returns fewer bytes when the file is
+ * shorter (truncated meanwhile).
+ */
+export async function readRange(fd: number, pos: number, length: number): Promise<Uint8Array> {
   // Uninitialised memory of exactly the right size (no zero-filling of what is read over anyway);
   // a plain Uint8Array view, so the caller gets no Buffer and no pooled memory.
   const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
   for (let done = 0; done < length; ) {
-    const read = await readAt(fd, buf, done, done);
+    const read = await readAt(fd, buf, done, pos + done);
     if (read === 0) return buf.subarray(0, done);
     done += read;
   }

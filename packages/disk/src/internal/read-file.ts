@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { beginReadFile, type CallOptions, FusioError, type Path, throwIfAborted } from "@fusio/core";
 import { fromErrno } from "./errors.ts";
-import { closeFd, openFd, readPrefix } from "./io.ts";
+import { closeFd, openFd, readRange } from "./io.ts";
 import type { Root } from "./root.ts";
 
 /** `Fs.readFile` of a local Fs: what `open`, `readToEndAt(0)` and `close` give, in fewer calls. */
@@ -25,7 +25,7 @@ export async function readWholeFile(root: Root, path: Path | string, options?: C
     // A read-only open of a directory succeeds on POSIX.
     if (stats.isDirectory()) throw new FusioError("IsADirectory", "the path is a directory", context);
     throwIfAborted(options?.signal, context);
-    data = await readPrefix(fd, stats.size);
+    data = await readRange(fd, 0, stats.size);
   } catch (error) {
     await closeFd(fd).catch(() => undefined);
     throw fromErrno(error, context);

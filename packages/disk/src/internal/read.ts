@@ -1,7 +1,6 @@
 // Reads of an open file besides the common case, which DiskFile.readExactAt makes itself (one
 // callback `fs.read` into the caller's buffer): short reads, zero-length reads, reads behind a
 // runtime writer, whole-file reads and `size`.
-import { Buffer } from "node:buffer";
 import {
   type CallOptions,
   checkBytes,
@@ -14,7 +13,7 @@ import {
 import { flushWriter } from "./append.ts";
 import { fromErrno } from "./errors.ts";
 import { done, type Handle } from "./handle.ts";
-import { fs, fstat, readAt } from "./io.ts";
+import { fs, fstat, readAt, readRange } from "./io.ts";
 
 /**
  * Continues a short positional read (or settles it); `filled` bytes of `buf` are filled, the
@@ -86,14 +85,7 @@ export async function readToEnd(h: Handle, pos: number, context: ErrorContext): 
     // Only a network file system may ask its server (NFS revalidates attributes now and then).
     const size = fs.fstatSync(h.fd).size;
     if (pos > size) throw eof(context, 0, pos);
-    // Uninitialised memory of exactly the right size; every byte handed out is read into.
-    const out = new Uint8Array(Buffer.allocUnsafeSlow(size - pos).buffer, 0, size - pos);
-    for (let filled = 0; filled < out.length; ) {
-      const read = await readAt(h.fd, out, filled, pos + filled);
-      if (read === 0) return out.subarray(0, filled); // truncated meanwhile
-      filled += read;
-    }
-    return out;
+    return await readRange(h.fd, pos, size - pos);
   } catch (error) {
     throw fromErrno(error, context);
   }
